@@ -1,0 +1,7 @@
+/** @realmfault/model: a deterministic simulator of the Arm CCA realm stage-2 fault path. */
+export * from './types/index.js';
+export * from './arch/geometry.js';
+export type * from './scenario/types.js';
+export { VARIANTS, BACKINGS, DEFAULT_TOGGLES } from './scenario/types.js';
+export type * from './sim/result.js';
+export { OUTCOMES } from './sim/result.js';

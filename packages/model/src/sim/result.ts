@@ -1,0 +1,66 @@
+/**
+ * The summary of a run, as `realmfault run --json` prints it (issue 3). The full event trace is
+ * richer (src/sim/trace.ts); this summary is what scenario pages, tests and users compare.
+ */
+import type { Gpa, Ipa } from '../types/addr.js';
+
+/** How one scenario step ended (issue 3, "outcome"). */
+export type Outcome = 'completed' | 'guest_sea' | 'vmm_exit' | 'kvm_run_error' | 'no_progress';
+export const OUTCOMES: readonly Outcome[] = [
+  'completed',
+  'guest_sea',
+  'vmm_exit',
+  'kvm_run_error',
+  'no_progress',
+];
+
+export type ExitReason = 'KVM_EXIT_MEMORY_FAULT' | 'KVM_EXIT_MMIO';
+
+export interface ExitSummary {
+  readonly reason: ExitReason;
+  readonly gpa: Gpa;
+  readonly size?: bigint;
+  /** KVM_MEMORY_EXIT_FLAG_PRIVATE (0x8) where set. */
+  readonly flags?: bigint;
+  readonly isWrite?: boolean;
+}
+
+export type FaultHandler = 'gmem_abort' | 'user_mem_abort' | 'io_mem_abort' | 'rmm_injected_sea';
+
+export interface FaultSummary {
+  readonly ipa: Ipa;
+  /** ESR as the RMM reported it to the host (sanitised). */
+  readonly esr: bigint;
+  readonly handler: FaultHandler;
+  /** What kvm_handle_guest_abort (or the RMM, for rmm_injected_sea: 0) returned, as the C would. */
+  readonly ret: number;
+}
+
+export interface RmiSummary {
+  /** RMI command name, e.g. RMI_RTT_DATA_MAP. */
+  readonly cmd: string;
+  /** RMI status name, e.g. RMI_SUCCESS, RMI_ERROR_RTT. */
+  readonly status: string;
+  readonly index: number;
+}
+
+export interface StepSummary {
+  readonly outcome: Outcome;
+  /** The value a completed read returned (guest or VMM read). */
+  readonly value?: bigint;
+  readonly exits: readonly ExitSummary[];
+  /** errno name when KVM_RUN failed: EFAULT, EINVAL, ENOMEM, … */
+  readonly errno?: string;
+  readonly faults: readonly FaultSummary[];
+  readonly rmi: readonly RmiSummary[];
+  /** Functions whose WARN_ON fired, in order. */
+  readonly warnings: readonly string[];
+}
+
+export interface Violation {
+  /** 1: protected granule reachable through an NS entry; 2: assigned protected entry not on a delegated data granule; 3: writable shared mapping of a read-only or multiply-backing page. */
+  readonly invariant: 1 | 2 | 3;
+  /** Index of the scenario step after which it was found. */
+  readonly step: number;
+  readonly message: string;
+}
