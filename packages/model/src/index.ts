@@ -5,3 +5,4 @@ export type * from './scenario/types.js';
 export { VARIANTS, BACKINGS, DEFAULT_TOGGLES } from './scenario/types.js';
 export type * from './sim/result.js';
 export { OUTCOMES } from './sim/result.js';
+export * from './decode/index.js';

@@ -1,0 +1,42 @@
+/**
+ * Text and JSON renderings of a decoded value, shared by the CLI and the site.
+ */
+import { bitRange, hex, type Decoded } from './field.js';
+
+/**
+ * A fixed-width table of the fields followed by the notes:
+ *
+ *   ESR_EL2 0x92000007
+ *     EC     [31:26]  0x24  ESR_ELx_EC_DABT_LOW: data abort from a lower exception level
+ */
+export function formatDecoded(d: Decoded): string {
+  const rows = d.fields.map((f) => [f.name, bitRange(f), hex(f.raw), f.meaning] as const);
+  const w0 = Math.max(...rows.map((r) => r[0].length));
+  const w1 = Math.max(...rows.map((r) => r[1].length));
+  const w2 = Math.max(...rows.map((r) => r[2].length));
+  // Descriptors print at full width, as the kernel logs them (PTE 0x00e8010046880707).
+  const value = d.kind === 'pte' ? `0x${d.value.toString(16).padStart(16, '0')}` : hex(d.value);
+  const lines = [`${d.title} ${value}`];
+  for (const [name, range, raw, meaning] of rows) {
+    lines.push(`  ${name.padEnd(w0)}  ${range.padEnd(w1)}  ${raw.padEnd(w2)}  ${meaning}`);
+  }
+  for (const n of d.notes) lines.push(`  * ${n}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * A JSON-ready copy of any value: bigints become `"0x…"` strings (the project's JSON convention
+ * for 64-bit values), everything else is copied as is.
+ */
+export function toJsonValue(v: unknown): unknown {
+  if (typeof v === 'bigint') return hex(v);
+  if (Array.isArray(v)) return v.map(toJsonValue);
+  if (v !== null && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      if (x !== undefined) out[k] = toJsonValue(x);
+    }
+    return out;
+  }
+  return v;
+}
