@@ -6,3 +6,5 @@ export { VARIANTS, BACKINGS, DEFAULT_TOGGLES } from './scenario/types.js';
 export type * from './sim/result.js';
 export { OUTCOMES } from './sim/result.js';
 export * from './decode/index.js';
+export * from './scenario/parse.js';
+export { scenarioJsonSchema, EXAMPLE_SCENARIO } from './scenario/parse-schema.js';
