@@ -25,13 +25,64 @@ export interface Toggles {
   readonly forceSharedWrite: boolean;
   /** The unknown "corresponding TF-RMM change" of brief §9.1 hypothesis (a). Default false. */
   readonly rmmRevealsWriteOnPermissionFault: boolean;
+  /**
+   * A protected-IPA fault on a memslot without guest_memfd returns -EINVAL from user_mem_abort, as
+   * v12 did; v14's patch 29 diff does not show the guard (brief §3.2, §9.4, UNCERTAIN). Default false.
+   */
+  readonly nonGmemPrivateGuard: boolean;
 }
 export type ToggleName = keyof Toggles;
 export const DEFAULT_TOGGLES: Toggles = {
   rmmMasksWnR: true,
   forceSharedWrite: false,
   rmmRevealsWriteOnPermissionFault: false,
+  nonGmemPrivateGuard: false,
 };
+
+/** One row of TOGGLE_INFO: what a toggle means, where the brief says so, and whether it is uncertain. */
+export interface ToggleInfo {
+  readonly name: ToggleName;
+  readonly default: boolean;
+  readonly description: string;
+  readonly source: string;
+  readonly uncertain: boolean;
+}
+
+/** Every toggle, documented (the site's toggle table and the CLI's help are generated from it). */
+export const TOGGLE_INFO: readonly ToggleInfo[] = [
+  {
+    name: 'rmmMasksWnR',
+    default: true,
+    description:
+      'The RMM hides WnR from the host for protected-IPA aborts and for unprotected aborts without a valid syndrome (ISV=0), as TF-RMM does since commit 4de93bb0. Off: the pre-2026-04 behaviour, where WnR is reported.',
+    source: 'brief §2.2 items 4–5, §2.3; TF-RMM 4de93bb0',
+    uncertain: false,
+  },
+  {
+    name: 'forceSharedWrite',
+    default: false,
+    description:
+      "Gavin Shan's local debug change: force write permission into every shared-space stage-2 mapping. With a MAP_PRIVATE backend it maps the shared zero page writable — the seed's bug.",
+    source: 'brief §7 (S-THREAD msg 151), §8.6',
+    uncertain: false,
+  },
+  {
+    name: 'rmmRevealsWriteOnPermissionFault',
+    default: false,
+    description:
+      'The unknown "corresponding TF-RMM change": the RMM reports WnR for permission faults on unprotected IPAs, so KVM can tell a write to a read-only shared mapping from a read (hypothesis (a)). Off: the write is invisible and a read-only mapping is never upgraded.',
+    source: 'brief §8.8, §9.1 (S-THREAD msg 152)',
+    uncertain: true,
+  },
+  {
+    name: 'nonGmemPrivateGuard',
+    default: false,
+    description:
+      'user_mem_abort() refuses (-EINVAL) a protected-IPA fault on a memslot without guest_memfd, as v12 did. Off: v14 as posted maps an ordinary host page through realm_map_protected().',
+    source: 'brief §3.2, §9.4 (S-V12; S-THREAD msg 38)',
+    uncertain: true,
+  },
+];
 
 export type RealmState = 'NEW' | 'ACTIVE' | 'SYSTEM_OFF';
 

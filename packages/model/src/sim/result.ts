@@ -64,3 +64,11 @@ export interface Violation {
   readonly step: number;
   readonly message: string;
 }
+
+/** What runScenario returns (src/sim/engine.ts). */
+export interface RunResult {
+  readonly variant: import('../scenario/types.js').Variant;
+  readonly steps: readonly StepSummary[];
+  readonly violations: readonly Violation[];
+  readonly trace: readonly import('./trace.js').TraceEvent[];
+}
