@@ -17,7 +17,7 @@ import {
   formatDecoded,
   parseHexInput,
   RMI_STATUS_TABLE,
-  toJsonValue,
+  decodedToJson,
   type Decoded,
 } from '../src/decode/index.js';
 
@@ -281,7 +281,7 @@ describe('formatting', () => {
   });
 
   it('renders bigints as 0x strings in JSON', () => {
-    const j = toJsonValue(decodeRangeDesc('0xb8b59004')) as Record<string, unknown>;
+    const j = decodedToJson(decodeRangeDesc('0xb8b59004')) as Record<string, unknown>;
     expect(j['addr']).toBe('0xb8b59000');
     expect(JSON.parse(JSON.stringify(j))).toEqual(j);
   });

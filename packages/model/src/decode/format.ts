@@ -1,7 +1,11 @@
 /**
  * Text and JSON renderings of a decoded value, shared by the CLI and the site.
  */
-import { bitRange, hex, type Decoded } from './field.js';
+import { decodeEsr } from './esr.js';
+import { assertNever, bitRange, hex, type Decoded, type DecodeInput, type DecodeKind } from './field.js';
+import { decodeIpa } from './ipa.js';
+import { decodePte } from './pte.js';
+import { decodeProt, decodeRangeDesc, decodeRmiReturn, decodeUnprotFlags } from './rmi.js';
 
 /**
  * A fixed-width table of the fields followed by the notes:
@@ -24,11 +28,46 @@ export function formatDecoded(d: Decoded): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** A decoded value as JSON: bigints become `"0x…"` strings. */
+export function decodedToJson(d: Decoded): unknown {
+  return toJsonValue(d);
+}
+
+export interface DecodeOptions {
+  /** The realm IPA width: required by `ipa` (default 41, the seed's realm), optional for `pte`. */
+  readonly ipaBits?: number;
+}
+
+/** The realm width `decode('ipa', …)` assumes when none is given: the seed's (brief §1.3). */
+export const DEFAULT_DECODE_IPA_BITS = 41;
+
+/** Decode `value` as `kind`, the CLI's `decode KIND VALUE`. */
+export function decode(kind: DecodeKind, value: DecodeInput, options: DecodeOptions = {}): Decoded {
+  switch (kind) {
+    case 'esr':
+      return decodeEsr(value);
+    case 'pte':
+      return decodePte(value, options.ipaBits === undefined ? {} : { ipaBits: options.ipaBits });
+    case 'rmi-ret':
+      return decodeRmiReturn(value);
+    case 'range-desc':
+      return decodeRangeDesc(value);
+    case 'unprot-flags':
+      return decodeUnprotFlags(value);
+    case 'prot':
+      return decodeProt(value);
+    case 'ipa':
+      return decodeIpa(value, options.ipaBits ?? DEFAULT_DECODE_IPA_BITS);
+    default:
+      return assertNever(kind, 'decode kind');
+  }
+}
+
 /**
  * A JSON-ready copy of any value: bigints become `"0x…"` strings (the project's JSON convention
  * for 64-bit values), everything else is copied as is.
  */
-export function toJsonValue(v: unknown): unknown {
+function toJsonValue(v: unknown): unknown {
   if (typeof v === 'bigint') return hex(v);
   if (Array.isArray(v)) return v.map(toJsonValue);
   if (v !== null && typeof v === 'object') {

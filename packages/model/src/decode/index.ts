@@ -1,8 +1,27 @@
-/** Decoders for the values found in realm fault-path logs (issue 3, brief §1.3, §2, §3.5, §5, §6.1). */
-export * from './field.js';
+/**
+ * Decoders for the values found in realm fault-path logs (issue 3, brief §1.3, §2, §3.5, §5,
+ * §6.1). Only the public API is re-exported; small helpers (hex, bits, …) stay internal so they
+ * cannot collide with the engine's own.
+ */
+export {
+  DecodeError,
+  DECODE_KINDS,
+  parseHexInput,
+  bitRange,
+  type Decoded,
+  type DecodedField,
+  type DecodeInput,
+  type DecodeKind,
+} from './field.js';
 export * from './tables.js';
 export * from './esr.js';
 export * from './pte.js';
 export * from './rmi.js';
 export * from './ipa.js';
-export * from './format.js';
+export {
+  formatDecoded,
+  decodedToJson,
+  decode,
+  DEFAULT_DECODE_IPA_BITS,
+  type DecodeOptions,
+} from './format.js';
