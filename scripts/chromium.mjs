@@ -35,17 +35,29 @@ export const CHROMIUM_FIX =
   'or set CHROMIUM_PATH to a Chromium or Chrome binary';
 
 /**
- * Launch options for playwright-core's chromium.launch(): the system browser, the flags above
- * and a fresh profile directory.
+ * Launch options for playwright-core's chromium.launch(): the system browser and the flags
+ * above. Playwright gives every launch a fresh, empty profile directory of its own.
  * @returns {{ executablePath: string, args: string[] }}
  */
 export function launchOptions() {
+  return { executablePath: requireChromium(), args: [...CHROMIUM_ARGS] };
+}
+
+/**
+ * Command-line flags for running Chromium directly (Lighthouse): the flags above plus a fresh
+ * --user-data-dir.
+ * @returns {string[]}
+ */
+export function directFlags() {
+  return [...CHROMIUM_ARGS, `--user-data-dir=${mkdtempSync(join(tmpdir(), 'realmfault-chromium-'))}`];
+}
+
+/** @returns {string} the browser's path; throws with the exact fix when there is none. */
+export function requireChromium() {
   const executablePath = findChromium();
   if (!executablePath) {
-    throw new Error(
-      `No Chromium found (looked at ${process.env['CHROMIUM_PATH'] ?? CANDIDATES.join(', ')}): ${CHROMIUM_FIX}.`,
-    );
+    const looked = process.env['CHROMIUM_PATH'] ?? CANDIDATES.join(', ');
+    throw new Error(`No Chromium found (looked at ${looked}): ${CHROMIUM_FIX}.`);
   }
-  const profile = mkdtempSync(join(tmpdir(), 'realmfault-chromium-'));
-  return { executablePath, args: [...CHROMIUM_ARGS, `--user-data-dir=${profile}`] };
+  return executablePath;
 }
