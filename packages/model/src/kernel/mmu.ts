@@ -1,0 +1,419 @@
+/**
+ * arch/arm64/kvm/mmu.c of the v14 era (mainline v7.1 staged user_mem_abort plus patch 29), by
+ * function name (brief §3.2–§3.4, §3.7). The realm branches are what the model exercises; the
+ * non-realm stage-2 code is not modelled.
+ */
+import type { Memslot } from '../scenario/types.js';
+import {
+  type Gpa,
+  type Ipa,
+  type Pfn,
+  ipa as asIpa,
+  kvm_gpa_from_fault,
+  pfn as asPfn,
+} from '../types/addr.js';
+import {
+  ESR_ELx_ISV,
+  ESR_ELx_S1PTW,
+  ESR_ELx_SAS_SHIFT,
+  ESR_ELx_SRT_SHIFT,
+  ESR_ELx_WNR,
+  KVM_PGTABLE_PROT_R,
+  KVM_PGTABLE_PROT_W,
+  KVM_PGTABLE_PROT_X,
+  REC_ENTER_FLAG_INJECT_SEA,
+} from '../rmm/constants.js';
+import { EAGAIN, EFAULT, EINVAL, ENOMEM } from '../sim/errno.js';
+import { hex } from '../sim/trace.js';
+import { call, callT, decide, WARN_ON_ONCE, type VcpuState, type World } from '../sim/world.js';
+import type { FaultHandler } from '../sim/result.js';
+import { allocPages, getUserMappingSize, gfnToHva, handleHostFault, memslotForGfn } from '../vmm/host.js';
+import { kvm_mem_is_private, kvm_prepare_memory_fault_exit } from './memattr.js';
+import { realm_map_ipa } from './rmi.js';
+
+const PAGE_SIZE = 0x1000n;
+const PMD_SIZE = 0x20_0000n;
+
+/* ---- ESR helpers (asm/kvm_emulate.h) ---- */
+export const esrFsc = (esr: bigint): number => Number(esr & 0x3fn);
+export const isTranslationFault = (fsc: number): boolean => (fsc >= 0x04 && fsc <= 0x07) || fsc === 0x2b;
+export const isPermissionFault = (fsc: number): boolean => fsc >= 0x0c && fsc <= 0x0f;
+export const isAccessFault = (fsc: number): boolean => fsc >= 0x08 && fsc <= 0x0b;
+export const kvm_vcpu_dabt_isvalid = (v: VcpuState): boolean => (v.fault.esr & ESR_ELx_ISV) !== 0n;
+export const kvm_vcpu_dabt_iswrite = (v: VcpuState): boolean => (v.fault.esr & ESR_ELx_WNR) !== 0n;
+export const kvm_vcpu_dabt_get_rd = (v: VcpuState): number =>
+  Number((v.fault.esr >> ESR_ELx_SRT_SHIFT) & 0x1fn);
+export const kvm_vcpu_dabt_get_as = (v: VcpuState): number =>
+  1 << Number((v.fault.esr >> ESR_ELx_SAS_SHIFT) & 3n);
+
+/** kvm_vcpu_get_fault_ipa(): HPFAR_EL2.FIPA << 8 (the NS "valid" bit is dropped). */
+export const kvm_vcpu_get_fault_ipa = (v: VcpuState): Ipa =>
+  asIpa((v.fault.hpfar & 0x0000_ffff_ffff_fff0n) << 8n);
+
+/**
+ * kvm_is_write_fault(): true for an S1PTW permission fault, otherwise the WnR bit of a data
+ * abort (brief §2.2 consequence, [S-KWF]). With WnR masked by the RMM it is false.
+ */
+export function kvm_is_write_fault(v: VcpuState): boolean {
+  const esr = v.fault.esr;
+  if ((esr & ESR_ELx_S1PTW) !== 0n && isPermissionFault(esrFsc(esr))) return true;
+  return (esr & ESR_ELx_WNR) !== 0n;
+}
+
+/** shared_ipa_fault(kvm, fault_ipa): stripping the shared bit changed the address. */
+export const shared_ipa_fault = (w: World, faultIpa: Ipa): boolean =>
+  (kvm_gpa_from_fault(w.geom.ipaBits, faultIpa) as bigint) !== (faultIpa as bigint);
+
+/** kvm_slot_has_gmem(memslot). */
+export const kvm_slot_has_gmem = (m: Memslot): boolean => m.guestMemfd;
+
+/** mmu_invalidate_retry(kvm, mmu_seq): an invalidation ran since `mmu_seq` was sampled. */
+export function mmu_invalidate_retry(w: World, mmuSeq: number): boolean {
+  return callT(
+    w,
+    'mmu_invalidate_retry',
+    { mmu_seq: mmuSeq, mmu_invalidate_seq: w.kvm.mmuInvalidateSeq },
+    () => w.kvm.mmuInvalidateSeq !== mmuSeq,
+    String,
+  );
+}
+
+/** Run the scenario's interleaved steps (another vCPU or the VMM) in the mmu_seq window. */
+function afterMmuSeq(w: World): void {
+  const hook = w.hooks.afterMmuSeq;
+  if (hook !== null) {
+    w.hooks.afterMmuSeq = null;
+    decide(w, 'interleave', 'another actor runs between the mmu_seq sample and kvm_fault_lock()');
+    hook();
+  }
+}
+
+/**
+ * topup_mmu_memcache(vcpu, memcache): fill the vCPU's page cache to kvm_mmu_cache_min_pages()
+ * = stage-2 levels - 1 (brief §3.3 item 3). Returns 0 or -ENOMEM (brief §8.14).
+ */
+export function topup_mmu_memcache(w: World, vcpu: VcpuState): number {
+  return call(w, 'topup_mmu_memcache', { min: w.geom.levels - 1, have: vcpu.memcache.length }, () => {
+    const need = w.geom.levels - 1 - vcpu.memcache.length;
+    if (need <= 0) return 0;
+    if (w.host.freePages !== null && w.host.freePages < need) {
+      decide(w, 'topup_mmu_memcache', `the host cannot allocate ${need} page(s) (${w.host.freePages} free)`);
+      return ENOMEM;
+    }
+    for (let i = 0; i < need; i++) vcpu.memcache.push(allocPages(w, 1n, 'kernel'));
+    if (w.host.freePages !== null) w.host.freePages -= need;
+    return 0;
+  });
+}
+
+/** kvm_gmem_get_pfn(kvm, slot, gfn, &pfn, …): the guest_memfd page for `gfn`, allocated on first use. */
+function kvm_gmem_get_pfn(w: World, gfn: bigint, out: { pfn: Pfn }): number {
+  return call(w, 'kvm_gmem_get_pfn', { gfn }, () => {
+    let p = w.kvm.gmem.get(gfn);
+    if (p === undefined) {
+      p = allocPages(w, 1n, 'gmem');
+      w.kvm.gmem.set(gfn, p);
+      decide(w, 'kvm_gmem_get_pfn', `allocated guest_memfd page PFN ${hex(p)}`);
+    }
+    out.pfn = asPfn(p);
+    return 0;
+  });
+}
+
+export interface S2FaultDesc {
+  readonly vcpu: VcpuState;
+  /** UNSTRIPPED fault IPA (brief §3.2 item 9). */
+  readonly fault_ipa: Ipa;
+  readonly memslot: Memslot;
+  readonly hva: bigint;
+  readonly write: boolean;
+  readonly perm: boolean;
+}
+
+/**
+ * gmem_abort(s2fd): private-alias fault on a guest_memfd memslot (brief §3.3). Attribute mismatch
+ * → KVM_EXIT_MEMORY_FAULT and -EFAULT; memcache top-up; mmu_seq; kvm_gmem_get_pfn; then under
+ * the fault lock realm_map_ipa(fault_ipa, pfn, PAGE_SIZE, R|W). Returns 0, -EFAULT, -ENOMEM, …
+ * (an invalidation race gives -EAGAIN → 0). `fixed` uses the simplified check "private fault on
+ * a shared GFN" (Gavin/Steven [S-THREAD msgs 127, 142]), which is equivalent here.
+ */
+export function gmem_abort(w: World, s2fd: S2FaultDesc): number {
+  return call(w, 'gmem_abort', { fault_ipa: s2fd.fault_ipa }, () => {
+    const vcpu = s2fd.vcpu;
+    const g: Gpa = kvm_gpa_from_fault(w.geom.ipaBits, s2fd.fault_ipa);
+    const isPrivGfn = kvm_mem_is_private(w, g >> 12n);
+    const isPrivFault = (g as bigint) === (s2fd.fault_ipa as bigint);
+    const mismatch = w.variant === 'v14' ? isPrivGfn !== isPrivFault : !isPrivGfn;
+    if (mismatch) {
+      decide(w, 'gmem_abort', `attribute mismatch: is_priv_gfn=${isPrivGfn} is_priv_fault=${isPrivFault}`);
+      kvm_prepare_memory_fault_exit(w, vcpu, g, PAGE_SIZE, kvm_is_write_fault(vcpu), false, isPrivFault);
+      return EFAULT;
+    }
+    let ret = topup_mmu_memcache(w, vcpu);
+    if (ret !== 0) return ret;
+    const gfn = g >> 12n;
+    const mmuSeq = w.kvm.mmuInvalidateSeq;
+    afterMmuSeq(w);
+    const out = { pfn: asPfn(0n) };
+    ret = kvm_gmem_get_pfn(w, gfn, out);
+    if (ret !== 0) {
+      kvm_prepare_memory_fault_exit(w, vcpu, g, PAGE_SIZE, s2fd.write, false, false);
+      return ret;
+    }
+    if (mmu_invalidate_retry(w, mmuSeq)) ret = EAGAIN;
+    else
+      ret = realm_map_ipa(
+        w,
+        s2fd.fault_ipa,
+        out.pfn,
+        PAGE_SIZE,
+        KVM_PGTABLE_PROT_R | KVM_PGTABLE_PROT_W,
+        vcpu.memcache,
+      );
+    return ret !== EAGAIN ? ret : 0;
+  });
+}
+
+interface S2VmaInfo {
+  vma_pagesize: bigint;
+  gfn: bigint;
+  mmu_seq: number;
+  pfn: Pfn;
+  map_writable: boolean;
+}
+
+/** fault_supports_stage2_huge_mapping(memslot, hva, map_size): GPA/HVA congruent and the block inside the slot. */
+function fault_supports_stage2_huge_mapping(m: Memslot, hva: bigint, mapSize: bigint): boolean {
+  if (((m.gpa - m.hva) & (mapSize - 1n)) !== 0n) return false;
+  const start = hva & ~(mapSize - 1n);
+  return start >= m.hva && start + mapSize <= m.hva + m.size;
+}
+
+/**
+ * kvm_s2_fault_get_vma_info(s2fd, s2vi): vma_pagesize (PMD for hugetlbfs when the block fits,
+ * PAGE_SIZE for anonymous and THP memory), gfn = kvm_gpa_from_fault(ALIGN_DOWN(fault_ipa,
+ * vma_pagesize)) >> PAGE_SHIFT (the patch-29 change), and the mmu_seq sample (brief §3.4 item 2).
+ */
+function kvm_s2_fault_get_vma_info(w: World, s2fd: S2FaultDesc, s2vi: S2VmaInfo): number {
+  return call(w, 'kvm_s2_fault_get_vma_info', { fault_ipa: s2fd.fault_ipa, hva: s2fd.hva }, () => {
+    s2vi.vma_pagesize =
+      s2fd.memslot.backing === 'hugetlb-2m' &&
+      fault_supports_stage2_huge_mapping(s2fd.memslot, s2fd.hva, PMD_SIZE)
+        ? PMD_SIZE
+        : PAGE_SIZE;
+    s2vi.gfn = kvm_gpa_from_fault(w.geom.ipaBits, asIpa(s2fd.fault_ipa & ~(s2vi.vma_pagesize - 1n))) >> 12n;
+    s2vi.mmu_seq = w.kvm.mmuInvalidateSeq;
+    decide(w, 'kvm_s2_fault_get_vma_info', `vma_pagesize ${hex(s2vi.vma_pagesize)}, gfn ${hex(s2vi.gfn)}`);
+    return 0;
+  });
+}
+
+/**
+ * __kvm_faultin_pfn(memslot, gfn, FOLL_WRITE?, &map_writable, &page): GUP on the VMM's mapping.
+ * A read on untouched MAP_PRIVATE memory yields the shared zero page, not writable; FOLL_WRITE
+ * breaks copy-on-write (brief §3.4 item 2.4, §7). Returns the PFN.
+ */
+function __kvm_faultin_pfn(w: World, m: Memslot, gfn: bigint, write: boolean, s2vi: S2VmaInfo): Pfn {
+  return callT(
+    w,
+    '__kvm_faultin_pfn',
+    { gfn, flags: write ? 'FOLL_WRITE' : '0' },
+    () => {
+      const pte = handleHostFault(w, gfnToHva(m, gfn), write);
+      s2vi.map_writable = pte.writable;
+      if (pte.pfn === w.host.zeroPfn)
+        decide(w, '__kvm_faultin_pfn', 'GUP returned the shared zero page (map_writable = false)');
+      return asPfn(pte.pfn);
+    },
+    (p) => `pfn ${hex(p)}${s2vi.map_writable ? '' : ' (!map_writable)'}`,
+  );
+}
+
+/** kvm_s2_fault_pin_pfn(s2fd, s2vi): vma info, then the PFN (brief §3.4 item 2). */
+function kvm_s2_fault_pin_pfn(w: World, s2fd: S2FaultDesc, s2vi: S2VmaInfo): number {
+  return call(w, 'kvm_s2_fault_pin_pfn', {}, () => {
+    const ret = kvm_s2_fault_get_vma_info(w, s2fd, s2vi);
+    if (ret !== 0) return ret;
+    afterMmuSeq(w);
+    s2vi.pfn = __kvm_faultin_pfn(w, s2fd.memslot, s2vi.gfn, s2fd.write, s2vi);
+    return 0;
+  });
+}
+
+/**
+ * kvm_s2_fault_compute_prot(s2fd, s2vi): R; W when map_writable (no dirty logging); X assumed on
+ * (ARM64_HAS_CACHE_DIC, consistent with the seed's prot=0xf). With the `forceSharedWrite` toggle
+ * W is forced for shared-space faults, Gavin's local change [S-THREAD msg 151]. Returns prot.
+ */
+function kvm_s2_fault_compute_prot(w: World, s2fd: S2FaultDesc, s2vi: S2VmaInfo): number {
+  return callT(
+    w,
+    'kvm_s2_fault_compute_prot',
+    { map_writable: s2vi.map_writable, write_fault: s2fd.write },
+    () => {
+      let prot = KVM_PGTABLE_PROT_R | KVM_PGTABLE_PROT_X;
+      if (s2vi.map_writable) prot |= KVM_PGTABLE_PROT_W;
+      if (
+        w.toggles.forceSharedWrite &&
+        shared_ipa_fault(w, s2fd.fault_ipa) &&
+        (prot & KVM_PGTABLE_PROT_W) === 0
+      ) {
+        decide(
+          w,
+          'kvm_s2_fault_compute_prot',
+          'forceSharedWrite: W forced for a shared-space fault (local change)',
+        );
+        prot |= KVM_PGTABLE_PROT_W;
+      }
+      return prot;
+    },
+    (p) => hex(p),
+  );
+}
+
+/**
+ * transparent_hugepage_adjust(kvm, memslot, hva, &pfn, &gfn): when GPA/HVA are congruent mod
+ * 2 MiB, the block fits in the slot and the VMM maps a huge page there, align gfn and pfn down to
+ * 2 MiB and return PMD_SIZE; else PAGE_SIZE (brief §3.4 item 4.3).
+ */
+function transparent_hugepage_adjust(w: World, m: Memslot, hva: bigint, s2vi: S2VmaInfo): bigint {
+  return callT(
+    w,
+    'transparent_hugepage_adjust',
+    { hva, pfn: s2vi.pfn, gfn: s2vi.gfn },
+    () => {
+      if (fault_supports_stage2_huge_mapping(m, hva, PMD_SIZE) && getUserMappingSize(w, hva) >= PMD_SIZE) {
+        s2vi.gfn &= ~0x1ffn;
+        s2vi.pfn = asPfn(s2vi.pfn & ~0x1ffn);
+        return PMD_SIZE;
+      }
+      return PAGE_SIZE;
+    },
+    (v) => hex(v),
+  );
+}
+
+/**
+ * kvm_s2_fault_map(s2fd, s2vi, prot): under the fault lock, mmu_invalidate_retry → -EAGAIN; THP
+ * adjust for PAGE_SIZE mappings that are not permission faults; then the realm branch of patch
+ * 29: realm_map_ipa(s2fd->fault_ipa — unaligned and unstripped —, pfn, mapping_size, prot).
+ * Returns 0 for -EAGAIN, else what realm_map_ipa returned.
+ */
+function kvm_s2_fault_map(w: World, s2fd: S2FaultDesc, s2vi: S2VmaInfo, prot: number): number {
+  return call(w, 'kvm_s2_fault_map', { prot: hex(prot) }, () => {
+    let ret: number;
+    if (mmu_invalidate_retry(w, s2vi.mmu_seq)) ret = EAGAIN;
+    else {
+      let mappingSize = s2vi.vma_pagesize;
+      if (mappingSize === PAGE_SIZE && !s2fd.perm)
+        mappingSize = transparent_hugepage_adjust(w, s2fd.memslot, s2fd.hva, s2vi);
+      ret = realm_map_ipa(w, s2fd.fault_ipa, s2vi.pfn, mappingSize, prot, s2fd.vcpu.memcache);
+    }
+    return ret !== EAGAIN ? ret : 0;
+  });
+}
+
+/**
+ * user_mem_abort(s2fd): the shared path and non-gmem memslots (brief §3.4): memcache top-up unless
+ * a permission fault, pin the PFN, compute prot, map. With the `nonGmemPrivateGuard` toggle a
+ * protected-IPA fault on a memslot without guest_memfd returns -EINVAL as v12 did (brief §3.2,
+ * UNCERTAIN whether v14 has it). Returns 0 or a negative errno (or a positive RMI status, v14).
+ */
+export function user_mem_abort(w: World, s2fd: S2FaultDesc): number {
+  return call(w, 'user_mem_abort', { fault_ipa: s2fd.fault_ipa, write_fault: s2fd.write }, () => {
+    if (w.toggles.nonGmemPrivateGuard && !shared_ipa_fault(w, s2fd.fault_ipa)) {
+      decide(w, 'user_mem_abort', 'protected IPA on a memslot without guest_memfd: -EINVAL (v12 guard)');
+      return EINVAL;
+    }
+    if (!s2fd.perm) {
+      const ret = topup_mmu_memcache(w, s2fd.vcpu);
+      if (ret !== 0) return ret;
+    }
+    const s2vi: S2VmaInfo = {
+      vma_pagesize: PAGE_SIZE,
+      gfn: 0n,
+      mmu_seq: 0,
+      pfn: asPfn(0n),
+      map_writable: false,
+    };
+    const ret = kvm_s2_fault_pin_pfn(w, s2fd, s2vi);
+    if (ret !== 0) return ret;
+    const prot = kvm_s2_fault_compute_prot(w, s2fd, s2vi);
+    return kvm_s2_fault_map(w, s2fd, s2vi, prot);
+  });
+}
+
+/**
+ * io_mem_abort(vcpu, fault_ipa): MMIO emulation. For a REC without a valid syndrome it injects an
+ * SEA (REC_ENTER_FLAG_INJECT_SEA) and returns 1 (brief §3.2 item 7, §8.16); otherwise it fills
+ * run->mmio and returns 0 (KVM_EXIT_MMIO).
+ */
+export function io_mem_abort(w: World, vcpu: VcpuState, g: Gpa): number {
+  return call(w, 'io_mem_abort', { fault_ipa: g }, () => {
+    if (!kvm_vcpu_dabt_isvalid(vcpu)) {
+      decide(w, 'io_mem_abort', 'no valid syndrome: kvm_inject_sea_dabt() → REC_ENTER_FLAG_INJECT_SEA');
+      const rec = w.rmm.recs.get(vcpu.id);
+      if (rec !== undefined) rec.enterFlags |= REC_ENTER_FLAG_INJECT_SEA;
+      return 1;
+    }
+    const isWrite = kvm_vcpu_dabt_iswrite(vcpu);
+    const len = kvm_vcpu_dabt_get_as(vcpu);
+    const rt = kvm_vcpu_dabt_get_rd(vcpu);
+    const mask = len === 8 ? 0xffff_ffff_ffff_ffffn : (1n << BigInt(8 * len)) - 1n;
+    const data = isWrite ? (vcpu.regs.get(rt) ?? 0n) & mask : 0n;
+    vcpu.run.exitReason = 'KVM_EXIT_MMIO';
+    vcpu.run.mmio = { physAddr: g, len, isWrite, data };
+    vcpu.mmioReadPending = isWrite ? null : { srt: rt, len };
+    return 0;
+  });
+}
+
+/**
+ * kvm_handle_guest_abort(vcpu): the stage-2 abort handler (brief §3.2). Strips the shared bit to
+ * find the memslot; no memslot → io_mem_abort(); a guest_memfd slot and a private-alias fault →
+ * gmem_abort(); anything else → user_mem_abort(). 0 from the abort handlers becomes 1 (resume).
+ */
+export function kvm_handle_guest_abort(w: World, vcpu: VcpuState): number {
+  const esr = vcpu.fault.esr;
+  const faultIpa = kvm_vcpu_get_fault_ipa(vcpu);
+  let handler: FaultHandler = 'user_mem_abort';
+  const ret = call(w, 'kvm_handle_guest_abort', { fault_ipa: faultIpa, esr }, () => {
+    const fsc = esrFsc(esr);
+    if (!isTranslationFault(fsc) && !isPermissionFault(fsc) && !isAccessFault(fsc)) {
+      decide(w, 'kvm_handle_guest_abort', `Unsupported FSC ${hex(fsc)}`);
+      return EFAULT;
+    }
+    const g = kvm_gpa_from_fault(w.geom.ipaBits, faultIpa);
+    const gfn = g >> 12n;
+    const memslot = memslotForGfn(w, gfn);
+    const write = kvm_is_write_fault(vcpu);
+    if (memslot === undefined) {
+      handler = 'io_mem_abort';
+      decide(w, 'kvm_handle_guest_abort', `no memslot for gfn ${hex(gfn)}: MMIO`);
+      const withOffset = asIpa(faultIpa | (vcpu.fault.far & 0xfffn));
+      return io_mem_abort(w, vcpu, kvm_gpa_from_fault(w.geom.ipaBits, withOffset));
+    }
+    const perm = isPermissionFault(fsc);
+    if (perm && !write)
+      WARN_ON_ONCE(w, 'kvm_handle_guest_abort', 'permission fault && !write_fault && !exec_fault');
+    const s2fd: S2FaultDesc = {
+      vcpu,
+      fault_ipa: faultIpa,
+      memslot,
+      hva: gfnToHva(memslot, gfn),
+      write,
+      perm,
+    };
+    let r: number;
+    if (kvm_slot_has_gmem(memslot) && !shared_ipa_fault(w, faultIpa)) {
+      handler = 'gmem_abort';
+      r = gmem_abort(w, s2fd);
+    } else {
+      handler = 'user_mem_abort';
+      r = user_mem_abort(w, s2fd);
+    }
+    return r === 0 ? 1 : r;
+  });
+  w.t.acc.faults.push({ ipa: faultIpa, esr, handler, ret });
+  return ret;
+}

@@ -1,0 +1,143 @@
+/**
+ * Realm translation tables as TF-RMM keeps them (brief §6.2): a tree of 512-entry tables from the
+ * (possibly concatenated) root at the start level down to L3. Entries use TF-RMM's states:
+ * unassigned/assigned/table with a RIPAS in the protected half, unassigned_ns/assigned_ns with
+ * MemAttr and S2AP in the unprotected half.
+ */
+import { levelSize, PAGE_LEVEL } from '../arch/geometry.js';
+import type { GranuleState, Rtt, Rtte, World } from '../sim/world.js';
+import { assertModel } from '../sim/errors.js';
+import { RMI_S2AP_DIRECT_READ, RMI_S2AP_DIRECT_WRITE } from './constants.js';
+
+/** log2 of the bytes one entry at `level` maps. */
+export const levelShift = (level: number): bigint => 12n + 9n * BigInt(PAGE_LEVEL - level);
+
+/** The TF-RMM name of an entry state, e.g. `unassigned_ram`, `assigned_ns`, `table`. */
+export function rtteName(e: Rtte): string {
+  switch (e.s) {
+    case 'unassigned':
+    case 'assigned':
+      return `${e.s}_${e.ripas}`;
+    case 'unassigned_ns':
+      return 'unassigned_ns';
+    case 'assigned_ns':
+      return `assigned_ns(${s2apName(e.s2ap)})`;
+    case 'table':
+      return 'table';
+    default:
+      return e satisfies never;
+  }
+}
+
+export function s2apName(s2ap: number): string {
+  const r = (s2ap & RMI_S2AP_DIRECT_READ) !== 0 ? 'R' : '';
+  const w = (s2ap & RMI_S2AP_DIRECT_WRITE) !== 0 ? 'W' : '';
+  return r + w || 'none';
+}
+
+export interface WalkResult {
+  readonly rtt: Rtt;
+  readonly idx: number;
+  readonly level: number;
+  readonly e: Rtte;
+}
+
+function indexIn(rtt: Rtt, ipa: bigint): number {
+  return Number((ipa - rtt.base) >> levelShift(rtt.level));
+}
+
+/** Walk from the root towards `ipa`, stopping at a non-table entry or at `maxLevel`. */
+export function rttWalk(w: World, ipa: bigint, maxLevel = PAGE_LEVEL): WalkResult {
+  let rtt = w.rmm.root;
+  for (;;) {
+    const idx = indexIn(rtt, ipa);
+    const e = rtt.entries[idx];
+    assertModel(e !== undefined, `RTT walk of 0x${ipa.toString(16)} left the L${rtt.level} table`);
+    if (e.s !== 'table' || rtt.level >= maxLevel) return { rtt, idx, level: rtt.level, e };
+    rtt = e.rtt;
+  }
+}
+
+/** IPA of entry `idx` of `rtt`. */
+export const entryIpa = (rtt: Rtt, idx: number): bigint => rtt.base + (BigInt(idx) << levelShift(rtt.level));
+
+const isAssigned = (e: Rtte): e is Extract<Rtte, { pa: bigint }> =>
+  e.s === 'assigned' || e.s === 'assigned_ns';
+
+/** Set an entry, tracing the change and keeping the invariant indexes up to date. */
+export function setRtte(w: World, rtt: Rtt, idx: number, next: Rtte, trace = true): void {
+  const prev = rtt.entries[idx];
+  assertModel(prev !== undefined, `setRtte: index ${idx} outside the L${rtt.level} table`);
+  const ipa = entryIpa(rtt, idx);
+  if (isAssigned(prev)) unindexLeaf(w, ipa, prev.pa);
+  rtt.entries[idx] = next;
+  if (isAssigned(next)) indexLeaf(w, ipa, rtt.level, next);
+  w.t.acc.dirtyIpas.add(ipa);
+  if (trace) w.t.ev({ type: 'rtte_change', ipa, level: rtt.level, from: rtteName(prev), to: rtteName(next) });
+}
+
+function indexLeaf(w: World, ipa: bigint, level: number, e: Rtte & { pa: bigint }): void {
+  w.rmm.leaves.set(ipa, { level, e });
+  const head = e.pa >> 12n;
+  let s = w.rmm.byPfn.get(head);
+  if (s === undefined) w.rmm.byPfn.set(head, (s = new Set()));
+  s.add(ipa);
+}
+
+function unindexLeaf(w: World, ipa: bigint, pa: bigint): void {
+  w.rmm.leaves.delete(ipa);
+  const head = pa >> 12n;
+  const s = w.rmm.byPfn.get(head);
+  if (s !== undefined) {
+    s.delete(ipa);
+    if (s.size === 0) w.rmm.byPfn.delete(head);
+  }
+}
+
+/** A new table at `level` whose 512 entries unfold `parent` (brief §3.6, RMI_RTT_CREATE). */
+export function unfold(w: World, parent: Rtte, level: number, base: bigint, pa: bigint): Rtt {
+  const entries: Rtte[] = new Array<Rtte>(512);
+  const step = levelSize(level);
+  for (let i = 0; i < 512; i++) {
+    switch (parent.s) {
+      case 'unassigned':
+      case 'unassigned_ns':
+        entries[i] = parent;
+        break;
+      case 'assigned':
+        entries[i] = { s: 'assigned', ripas: parent.ripas, pa: parent.pa + BigInt(i) * step };
+        break;
+      case 'assigned_ns':
+        entries[i] = { ...parent, pa: parent.pa + BigInt(i) * step };
+        break;
+      case 'table':
+        throw new Error('unreachable: unfolding a table');
+      default:
+        return parent satisfies never;
+    }
+  }
+  const rtt: Rtt = { level, base, pa, entries };
+  if (parent.s === 'assigned' || parent.s === 'assigned_ns') {
+    for (let i = 0; i < 512; i++) {
+      const e = entries[i];
+      if (e !== undefined && (e.s === 'assigned' || e.s === 'assigned_ns'))
+        indexLeaf(w, base + BigInt(i) * step, level, e);
+    }
+  }
+  return rtt;
+}
+
+/** The state of the granule at `pa` (undelegated when not tracked). */
+export function granuleState(w: World, pa: bigint): GranuleState | 'undelegated' {
+  return w.rmm.granules.get(pa >> 12n) ?? 'undelegated';
+}
+
+/** Change a granule's state, tracing it. */
+export function setGranule(w: World, pa: bigint, to: GranuleState | 'undelegated'): void {
+  const pfn = pa >> 12n;
+  const from = w.rmm.granules.get(pfn) ?? 'undelegated';
+  if (to === 'undelegated') w.rmm.granules.delete(pfn);
+  else w.rmm.granules.set(pfn, to);
+  w.t.acc.dirtyPfns.add(pfn);
+  w.t.ev({ type: 'granule_change', pa, from, to });
+}

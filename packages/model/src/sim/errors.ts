@@ -1,0 +1,24 @@
+/**
+ * Errors the engine throws. Behaviour the brief describes (WARN_ONs, RMI failures, SEAs) is never
+ * an exception: it is a trace event. Only a broken model invariant (an impossible state) and a
+ * runaway run throw.
+ */
+
+/** An impossible state: a bug in the model, not in the modelled code. */
+export class ModelInvariantError extends Error {
+  override readonly name = 'ModelInvariantError';
+}
+
+/** The engine's own work budget ran out (protects the browser from runaway scenarios). */
+export class StepBudgetExceeded extends Error {
+  override readonly name = 'StepBudgetExceeded';
+  constructor(readonly budget: number) {
+    super(
+      `step budget exceeded: the run did more than ${budget} units of work (function calls and RMI commands); raise opts.budget or shorten the scenario`,
+    );
+  }
+}
+
+export function assertModel(cond: boolean, message: string): asserts cond {
+  if (!cond) throw new ModelInvariantError(`model invariant broken: ${message}`);
+}

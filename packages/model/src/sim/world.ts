@@ -1,0 +1,251 @@
+/**
+ * The simulated machine: RMM, KVM, host mm and VMM state, plus the tracer. Inside a step the code
+ * mutates this like the C mirrors mutate kernel state; `runScenario` owns one World per run and
+ * nothing outside the engine sees it (design.md §1).
+ */
+import type { Stage2Geometry } from '../arch/geometry.js';
+import type { Scenario, Toggles, Variant, RealmState } from '../scenario/types.js';
+import type { Ripas } from '../rmm/constants.js';
+import type { Outcome, ExitSummary, FaultSummary, RmiSummary } from './result.js';
+import type { Args, TraceEvent } from './trace.js';
+import { formatCRet } from './errno.js';
+import { StepBudgetExceeded } from './errors.js';
+import type { Prng } from './prng.js';
+
+/* ---------------- RMM ---------------- */
+
+/** One RTT entry in TF-RMM's vocabulary (brief §6.2). Entries are immutable values. */
+export type Rtte =
+  | { readonly s: 'unassigned'; readonly ripas: Ripas }
+  | { readonly s: 'assigned'; readonly ripas: Ripas; readonly pa: bigint }
+  | { readonly s: 'unassigned_ns' }
+  | { readonly s: 'assigned_ns'; readonly pa: bigint; readonly memattr: number; readonly s2ap: number }
+  | { readonly s: 'table'; readonly rtt: Rtt };
+
+/** A realm translation table at `level`, covering IPAs from `base`. */
+export interface Rtt {
+  readonly level: number;
+  readonly base: bigint;
+  /** PA of the granule(s) holding this table. */
+  readonly pa: bigint;
+  readonly entries: Rtte[];
+}
+
+export type GranuleState = 'delegated' | 'rd' | 'rtt' | 'data';
+
+export interface RecState {
+  /** The RSI_IPA_STATE_SET request the REC is waiting on (rec->set_ripas). */
+  setRipas: {
+    base: bigint;
+    top: bigint;
+    addr: bigint;
+    ripas: Ripas;
+    changeDestroyed: boolean;
+    exited: boolean;
+  } | null;
+  /** Flags of the next RMI_REC_ENTER. */
+  enterFlags: number;
+  /** rec->run->enter.gprs[0]. */
+  enterGprs0: bigint;
+}
+
+export interface RmmState {
+  realmState: 'NEW' | 'ACTIVE';
+  root: Rtt;
+  granules: Map<bigint, GranuleState>;
+  recs: Map<number, RecState>;
+  /** Assigned leaf entries by IPA (index for the invariant checks). */
+  leaves: Map<bigint, { level: number; e: Rtte }>;
+  /** Assigned leaf IPAs by head PFN. */
+  byPfn: Map<bigint, Set<bigint>>;
+}
+
+/* ---------------- KVM ---------------- */
+
+export interface KvmRun {
+  exitReason: 'KVM_EXIT_MEMORY_FAULT' | 'KVM_EXIT_MMIO' | null;
+  memoryFault: { flags: bigint; gpa: bigint; size: bigint } | null;
+  mmio: { physAddr: bigint; len: number; isWrite: boolean; data: bigint } | null;
+}
+
+export interface VcpuState {
+  readonly id: number;
+  /** Host PFNs in vcpu->arch.mmu_page_cache. */
+  memcache: bigint[];
+  /** vcpu->arch.fault (esr, far, hpfar | NS) and the last rec_exit. */
+  fault: { esr: bigint; far: bigint; hpfar: bigint };
+  lastExit: {
+    reason: 'RMI_EXIT_SYNC' | 'RMI_EXIT_RIPAS_CHANGE';
+    ripasBase: bigint;
+    ripasTop: bigint;
+    ripas: number;
+    gprs0: bigint;
+  } | null;
+  /** General purpose registers KVM emulates (only what MMIO touches). */
+  regs: Map<number, bigint>;
+  run: KvmRun;
+  /** An MMIO read whose value the VMM supplied and KVM must return to the guest. */
+  mmioReadPending: { srt: number; len: number } | null;
+}
+
+/** Disjoint, sorted [start, end) GFN ranges whose attribute is PRIVATE. */
+export type RangeList = { start: bigint; end: bigint }[];
+
+export interface KvmState {
+  realmState: RealmState;
+  mmuInvalidateSeq: number;
+  privateAttr: RangeList;
+  /** guest_memfd pages: GFN → PFN. */
+  gmem: Map<bigint, bigint>;
+  vcpus: Map<number, VcpuState>;
+  warnedOnce: Set<string>;
+}
+
+/* ---------------- host mm ---------------- */
+
+export type HostPageKind = 'zero' | 'anon' | 'shmem' | 'huge' | 'gmem' | 'kernel';
+
+export interface HostPage {
+  readonly kind: HostPageKind;
+  /** Host PTEs that map it. */
+  mapcount: number;
+  /** Sparse contents: byte offset → byte. */
+  data: Map<number, number> | null;
+}
+
+export interface HostPte {
+  readonly pfn: bigint;
+  readonly writable: boolean;
+  readonly huge: boolean;
+}
+
+export interface HostState {
+  pages: Map<bigint, HostPage>;
+  /** The VMM's page table: HVA page → PTE. */
+  pte: Map<bigint, HostPte>;
+  zeroPfn: bigint;
+  /** Pages the memcache top-up may still allocate (null: unlimited). */
+  freePages: number | null;
+}
+
+export interface VmmState {
+  /** MMIO device registers (what the VMM returns for an emulated read). */
+  mmio: Map<bigint, bigint>;
+}
+
+/* ---------------- tracer ---------------- */
+
+export interface StepAcc {
+  exits: ExitSummary[];
+  faults: FaultSummary[];
+  rmi: RmiSummary[];
+  warnings: string[];
+  errno: string | undefined;
+  value: bigint | undefined;
+  outcome: Outcome | undefined;
+  dirtyIpas: Set<bigint>;
+  dirtyPfns: Set<bigint>;
+}
+
+export const newAcc = (): StepAcc => ({
+  exits: [],
+  faults: [],
+  rmi: [],
+  warnings: [],
+  errno: undefined,
+  value: undefined,
+  outcome: undefined,
+  dirtyIpas: new Set(),
+  dirtyPfns: new Set(),
+});
+
+export class Tracer {
+  depth = 0;
+  work = 0;
+  acc: StepAcc = newAcc();
+  constructor(
+    readonly events: TraceEvent[] | null,
+    readonly budget: number,
+  ) {}
+
+  /** Count one unit of work; throws StepBudgetExceeded past the budget. */
+  tick(): void {
+    if (++this.work > this.budget) throw new StepBudgetExceeded(this.budget);
+  }
+
+  /** Record an event (the depth is filled in). */
+  ev(e: DistributiveOmit<TraceEvent, 'depth'>): void {
+    if (this.events !== null) this.events.push({ ...e, depth: this.depth } as TraceEvent);
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+export interface World {
+  readonly sc: Scenario;
+  readonly variant: Variant;
+  readonly toggles: Toggles;
+  readonly geom: Stage2Geometry;
+  readonly t: Tracer;
+  readonly prng: Prng;
+  readonly rmm: RmmState;
+  readonly kvm: KvmState;
+  readonly host: HostState;
+  readonly vmm: VmmState;
+  /** Where a scenario's interleaved steps run (the mmu_seq window, brief §3.7). */
+  readonly hooks: { afterMmuSeq: (() => void) | null };
+}
+
+/**
+ * Run `body` as the mirrored C function `fn`: trace entry and return (with the return value as the
+ * C shows it) and count the work.
+ */
+export function call(w: World, fn: string, args: Args, body: () => number): number {
+  const t = w.t;
+  t.tick();
+  t.ev({ type: 'fn_enter', fn, args });
+  t.depth++;
+  let ret: number;
+  try {
+    ret = body();
+  } finally {
+    t.depth--;
+  }
+  t.ev({ type: 'fn_return', fn, ret: formatCRet(ret) });
+  return ret;
+}
+
+/** Like `call` for functions returning something other than an int (bool, pfn, …). */
+export function callT<T>(w: World, fn: string, args: Args, body: () => T, fmt: (v: T) => string): T {
+  const t = w.t;
+  t.tick();
+  t.ev({ type: 'fn_enter', fn, args });
+  t.depth++;
+  let ret: T;
+  try {
+    ret = body();
+  } finally {
+    t.depth--;
+  }
+  t.ev({ type: 'fn_return', fn, ret: fmt(ret) });
+  return ret;
+}
+
+/** Trace a decision taken in `fn`. */
+export function decide(w: World, fn: string, what: string): void {
+  w.t.ev({ type: 'decision', fn, what });
+}
+
+/** WARN_ON(cond) in `fn`: traced, recorded in the step's warnings; never throws. */
+export function WARN_ON(w: World, fn: string, cond: string): void {
+  w.t.ev({ type: 'warn_on', fn, cond });
+  w.t.acc.warnings.push(fn);
+}
+
+/** VM_WARN_ON_ONCE: fires at most once per run and per site. */
+export function WARN_ON_ONCE(w: World, fn: string, cond: string): void {
+  const key = `${fn}:${cond}`;
+  if (w.kvm.warnedOnce.has(key)) return;
+  w.kvm.warnedOnce.add(key);
+  WARN_ON(w, fn, cond);
+}

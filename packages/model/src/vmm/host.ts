@@ -1,0 +1,218 @@
+/**
+ * The host side of memory: a page allocator (seeded, so PFNs are deterministic), physical page
+ * contents, and the VMM's page table with the behaviour of each RAM backend (brief §3.4, §7, §8):
+ * - anon-private (MAP_PRIVATE anonymous): an untouched page reads as the shared zero page, mapped
+ *   read-only; a write (or FOLL_WRITE GUP) breaks copy-on-write into a new page;
+ * - anon-shared (`share=on`, shmem/memfd): the first touch allocates the real page, writable;
+ * - thp: like anon-private, but a write populates a whole 2 MiB huge page where the aligned 2 MiB
+ *   HVA block lies inside the mapping (huge pages exist only where populated);
+ * - hugetlb-2m: the first touch allocates a 2 MiB page.
+ */
+import type { Backing, Memslot } from '../scenario/types.js';
+import type { HostPage, HostPageKind, HostPte, World } from '../sim/world.js';
+import { assertModel } from '../sim/errors.js';
+import { granuleState } from '../rmm/rtt.js';
+
+export const PMD_PAGES = 512n;
+const POOL_BASE = 0x80000n;
+const POOL_PAGES = 1 << 22;
+
+/** Allocate `count` (1 or 512) contiguous, aligned free PFNs, chosen by the seeded PRNG. */
+export function allocPages(w: World, count: bigint, kind: HostPageKind): bigint {
+  const pages = w.host.pages;
+  const slots = POOL_PAGES / Number(count);
+  const free = (head: bigint): boolean => {
+    for (let i = 0n; i < count; i++) if (pages.has(head + i)) return false;
+    return true;
+  };
+  let head = -1n;
+  for (let tries = 0; tries < 64 && head < 0n; tries++) {
+    const cand = POOL_BASE + BigInt(w.prng.below(slots)) * count;
+    if (free(cand)) head = cand;
+  }
+  for (let i = 0; i < slots && head < 0n; i++) {
+    const cand = POOL_BASE + BigInt(i) * count;
+    if (free(cand)) head = cand;
+  }
+  assertModel(head >= 0n, 'host page pool exhausted');
+  for (let i = 0n; i < count; i++) pages.set(head + i, { kind, mapcount: 0, data: null });
+  return head;
+}
+
+/** Free a host page. Freeing a page the RMM still owns is an impossible state. */
+export function freePage(w: World, pfn: bigint): void {
+  const st = granuleState(w, pfn << 12n);
+  assertModel(st === 'undelegated', `host freed PFN 0x${pfn.toString(16)} while the RMM holds it (${st})`);
+  w.host.pages.delete(pfn);
+  w.t.acc.dirtyPfns.add(pfn);
+}
+
+export function hostPage(w: World, pfn: bigint): HostPage {
+  const p = w.host.pages.get(pfn);
+  assertModel(p !== undefined, `PFN 0x${pfn.toString(16)} is not a host page`);
+  return p;
+}
+
+/** Read `size` bytes little-endian from physical memory. */
+export function readPhys(w: World, pa: bigint, size: number): bigint {
+  let v = 0n;
+  for (let i = size - 1; i >= 0; i--) {
+    const a = pa + BigInt(i);
+    const p = w.host.pages.get(a >> 12n);
+    const b = p?.data?.get(Number(a & 0xfffn)) ?? 0;
+    v = (v << 8n) | BigInt(b);
+  }
+  return v;
+}
+
+/** Write `size` bytes little-endian to physical memory. */
+export function writePhys(w: World, pa: bigint, size: number, value: bigint): void {
+  for (let i = 0; i < size; i++) {
+    const a = pa + BigInt(i);
+    const p = hostPage(w, a >> 12n);
+    p.data ??= new Map();
+    p.data.set(Number(a & 0xfffn), Number((value >> BigInt(8 * i)) & 0xffn));
+  }
+}
+
+function copyPage(w: World, from: bigint, to: bigint): void {
+  const src = hostPage(w, from).data;
+  hostPage(w, to).data = src === null ? null : new Map(src);
+}
+
+export function memslotForGfn(w: World, gfn: bigint): Memslot | undefined {
+  for (const m of w.sc.memslots) {
+    const base = m.gpa >> 12n;
+    if (gfn >= base && gfn < base + (m.size >> 12n)) return m;
+  }
+  return undefined;
+}
+
+/** __gfn_to_hva_memslot(). */
+export const gfnToHva = (m: Memslot, gfn: bigint): bigint => m.hva + ((gfn - (m.gpa >> 12n)) << 12n);
+
+function memslotForHva(w: World, hva: bigint): Memslot | undefined {
+  for (const m of w.sc.memslots) if (hva >= m.hva && hva < m.hva + m.size) return m;
+  return undefined;
+}
+
+function setPte(w: World, hvaPage: bigint, pte: HostPte | null): void {
+  const old = w.host.pte.get(hvaPage);
+  if (old !== undefined) {
+    const p = w.host.pages.get(old.pfn);
+    if (p !== undefined) p.mapcount--;
+    w.t.acc.dirtyPfns.add(old.pfn);
+  }
+  if (pte === null) w.host.pte.delete(hvaPage);
+  else {
+    w.host.pte.set(hvaPage, pte);
+    hostPage(w, pte.pfn).mapcount++;
+    w.t.acc.dirtyPfns.add(pte.pfn);
+  }
+}
+
+/** Whether the aligned 2 MiB HVA block around `hva` lies inside the memslot's mapping. */
+function hugeBlockFits(m: Memslot, hva: bigint): boolean {
+  const start = hva & ~0x1f_ffffn;
+  return start >= m.hva && start + 0x20_0000n <= m.hva + m.size;
+}
+
+function populateHuge(w: World, hva: bigint, kind: HostPageKind): HostPte {
+  const start = hva & ~0x1f_ffffn;
+  const head = allocPages(w, PMD_PAGES, kind);
+  w.t.ev({ type: 'host_mm', what: 'alloc_huge', hva: start, pfn: head });
+  for (let i = 0n; i < PMD_PAGES; i++) {
+    const old = w.host.pte.get(start + (i << 12n));
+    if (old !== undefined) copyPage(w, old.pfn, head + i);
+    setPte(w, start + (i << 12n), { pfn: head + i, writable: true, huge: true });
+  }
+  const pte = w.host.pte.get(hva & ~0xfffn);
+  assertModel(pte !== undefined, 'huge page populate');
+  return pte;
+}
+
+/**
+ * Fault the VMM's mapping in at `hva` (a CPU access by the VMM, or GUP by KVM) and return the PTE.
+ * `write` is FOLL_WRITE / a store: it breaks copy-on-write.
+ */
+export function handleHostFault(w: World, hva: bigint, write: boolean): HostPte {
+  const page = hva & ~0xfffn;
+  const m = memslotForHva(w, page);
+  assertModel(m !== undefined, `HVA 0x${hva.toString(16)} is not in any memslot mapping`);
+  const backing: Backing = m.backing;
+  const cur = w.host.pte.get(page);
+  if (cur !== undefined && (cur.writable || !write)) return cur;
+  switch (backing) {
+    case 'anon-shared': {
+      assertModel(cur === undefined, 'shmem PTEs are always writable');
+      const pfn = allocPages(w, 1n, 'shmem');
+      w.t.ev({ type: 'host_mm', what: 'alloc', hva: page, pfn });
+      setPte(w, page, { pfn, writable: true, huge: false });
+      break;
+    }
+    case 'hugetlb-2m': {
+      assertModel(cur === undefined, 'hugetlb PTEs are always writable');
+      populateHuge(w, page, 'huge');
+      break;
+    }
+    case 'thp':
+    case 'anon-private': {
+      if (!write) {
+        w.t.ev({ type: 'host_mm', what: 'zero_page', hva: page, pfn: w.host.zeroPfn });
+        setPte(w, page, { pfn: w.host.zeroPfn, writable: false, huge: false });
+      } else if (backing === 'thp' && cur === undefined && hugeBlockFits(m, page) && !anyPteIn(w, page)) {
+        populateHuge(w, page, 'huge');
+      } else {
+        const pfn = allocPages(w, 1n, 'anon');
+        if (cur !== undefined) {
+          copyPage(w, cur.pfn, pfn);
+          w.t.ev({ type: 'host_mm', what: 'cow_break', hva: page, pfn });
+        } else w.t.ev({ type: 'host_mm', what: 'alloc', hva: page, pfn });
+        setPte(w, page, { pfn, writable: true, huge: false });
+      }
+      break;
+    }
+    default:
+      return backing satisfies never;
+  }
+  const pte = w.host.pte.get(page);
+  assertModel(pte !== undefined, 'host fault left no PTE');
+  return pte;
+}
+
+function anyPteIn(w: World, hva: bigint): boolean {
+  const start = hva & ~0x1f_ffffn;
+  for (let i = 0n; i < PMD_PAGES; i++) if (w.host.pte.has(start + (i << 12n))) return true;
+  return false;
+}
+
+/** get_user_mapping_size(): 2 MiB where the VMM's PTE belongs to a huge page, else 4 KiB. */
+export function getUserMappingSize(w: World, hva: bigint): bigint {
+  const pte = w.host.pte.get(hva & ~0xfffn);
+  return pte?.huge === true ? 0x20_0000n : 0x1000n;
+}
+
+/** Drop the VMM's PTEs for [hva, hva+size) (madvise(MADV_DONTNEED) / punch hole), freeing unmapped pages. */
+export function discardHostRange(w: World, hva: bigint, size: bigint): void {
+  for (let a = hva; a < hva + size; a += 0x1000n) {
+    const pte = w.host.pte.get(a);
+    if (pte === undefined) continue;
+    w.t.ev({ type: 'host_mm', what: 'unmap', hva: a, pfn: pte.pfn });
+    setPte(w, a, null);
+    const p = w.host.pages.get(pte.pfn);
+    if (
+      p !== undefined &&
+      p.mapcount === 0 &&
+      p.kind !== 'zero' &&
+      granuleState(w, pte.pfn << 12n) === 'undelegated' &&
+      !mappedByS2(w, pte.pfn)
+    ) {
+      freePage(w, pte.pfn);
+    }
+  }
+}
+
+/** A page still referenced by a stage-2 entry keeps its reference (KVM holds none for realms, but we keep contents observable). */
+function mappedByS2(w: World, pfn: bigint): boolean {
+  return w.rmm.byPfn.has(pfn) || w.rmm.byPfn.has(pfn & ~0x1ffn);
+}
