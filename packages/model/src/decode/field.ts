@@ -69,8 +69,8 @@ const MAX_INPUT_CHARS = 80;
 
 /** A short, printable rendering of bad input for an error message. */
 export function quoteInput(s: string): string {
-  const shown = s.length > 40 ? `${s.slice(0, 40)}…` : s;
-  return `'${shown.replace(/[^\x20-\x7e]/g, '?')}'${s.length > 40 ? ` (${s.length} characters)` : ''}`;
+  const clean = s.slice(0, 40).replace(/[^\x20-\x7e]/g, '?');
+  return s.length > 40 ? `'${clean}…' (${s.length} characters)` : `'${clean}'`;
 }
 
 /**
