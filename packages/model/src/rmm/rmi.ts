@@ -185,7 +185,7 @@ export function RMI_RTT_DATA_MAP(
   desc: bigint,
 ): RmiResult {
   return rmi(w, 'RMI_RTT_DATA_MAP', { base, top, flags, desc }, () => {
-    if (w.rmm.realmState !== 'ACTIVE' && w.rmm.realmState !== 'NEW') return { status: RMI_ERROR_REALM };
+    // The model's RMM realm is always NEW or ACTIVE here, both of which DATA_MAP accepts.
     if (!inPar(w, base, top)) return { status: RMI_ERROR_INPUT };
     const d = decodeRangeDesc(desc);
     if (d.st !== RMI_OP_MEM_DELEGATED) return { status: RMI_ERROR_INPUT };

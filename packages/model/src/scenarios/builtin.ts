@@ -273,10 +273,16 @@ export const BUILTIN_SCENARIOS: readonly Raw[] = [
   },
 ];
 
-const BY_NAME = new Map<string, Raw>(BUILTIN_SCENARIOS.map((s) => [String(s['name']), s]));
+function nameOf(s: Raw): string {
+  const n = s['name'];
+  if (typeof n !== 'string') throw new TypeError('built-in scenario without a name');
+  return n;
+}
+
+const BY_NAME = new Map<string, Raw>(BUILTIN_SCENARIOS.map((s) => [nameOf(s), s]));
 
 /** Names of the built-in scenarios, in brief order. */
-export const BUILTIN_SCENARIO_NAMES: readonly string[] = BUILTIN_SCENARIOS.map((s) => String(s['name']));
+export const BUILTIN_SCENARIO_NAMES: readonly string[] = BUILTIN_SCENARIOS.map(nameOf);
 
 /** A built-in scenario, parsed. Throws RangeError for an unknown name. */
 export function getBuiltinScenario(name: string): Scenario {

@@ -130,7 +130,7 @@ export function validateScenario(sc: Scenario): void {
         } else {
           need((s.gpa & 0xfffn) === 0n, `${p}.gpa`, 'a 4 KiB-aligned GPA', s.gpa);
           need(s.size > 0n && (s.size & 0xfffn) === 0n, `${p}.size`, 'a positive multiple of 4 KiB', s.size);
-          need(s.gpa + s.size <= g.sharedBit, `${p}`, 'a range in the protected half', s.gpa + s.size);
+          need(s.gpa + s.size <= g.sharedBit, p, 'a range in the protected half', s.gpa + s.size);
         }
       }
     });
@@ -292,7 +292,11 @@ export function runStep(w: World, s: Step): OpResult {
       case 'read':
       case 'write': {
         const inter = s.interleave;
-        if (inter !== undefined) w.hooks.afterMmuSeq = () => runNested(w, inter.steps);
+        if (inter !== undefined) {
+          w.hooks.afterMmuSeq = () => {
+            runNested(w, inter.steps);
+          };
+        }
         const r = guestAccess(
           w,
           vcpu,
@@ -352,8 +356,7 @@ function runNested(w: World, steps: readonly Step[]): void {
 export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResult {
   validateScenario(scenario);
   const variant = opts.variant ?? scenario.variant;
-  if (!VARIANTS.includes(variant))
-    throw new RangeError(`variant: expected v14 or fixed, got ${String(variant)}`);
+  if (!VARIANTS.includes(variant)) throw new RangeError(`variant: expected v14 or fixed, got ${variant}`);
   const budget = opts.budget ?? DEFAULT_BUDGET;
   if (!Number.isSafeInteger(budget) || budget <= 0)
     throw new RangeError(`budget: expected a positive integer, got ${String(budget)}`);

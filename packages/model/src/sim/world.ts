@@ -175,7 +175,7 @@ export class Tracer {
 
   /** Record an event (the depth is filled in). */
   ev(e: DistributiveOmit<TraceEvent, 'depth'>): void {
-    if (this.events !== null) this.events.push({ ...e, depth: this.depth } as TraceEvent);
+    if (this.events !== null) this.events.push({ ...e, depth: this.depth });
   }
 }
 
