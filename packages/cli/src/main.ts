@@ -17,12 +17,12 @@ import {
   VARIANTS,
   decode,
   decodedToJson,
+  describeStep,
   formatDecoded,
   parseScenarioJson,
   stage2Geometry,
   type DecodeKind,
   type Scenario,
-  type Step,
   type StepSummary,
   type Variant,
   type Violation,
@@ -381,34 +381,6 @@ export function runToJson(r: EngineRunResult): Record<string, unknown> {
     steps: r.steps.map(stepToJson),
     violations: r.violations.map(violationToJson),
   };
-}
-
-/** A step as a short line, for the text summary. */
-export function describeStep(s: Step): string {
-  switch (s.actor) {
-    case 'guest':
-      switch (s.op) {
-        case 'read':
-          return `guest read ${s.size} bytes at IPA ${h(s.ipa)}${s.isv ? '' : ' (ISV=0)'}${s.vcpu ? ` on vCPU ${s.vcpu}` : ''}`;
-        case 'write':
-          return `guest write ${h(s.value)} (${s.size} bytes) at IPA ${h(s.ipa)}${s.isv ? '' : ' (ISV=0)'}${s.vcpu ? ` on vCPU ${s.vcpu}` : ''}`;
-        case 'set_memory_decrypted':
-        case 'set_memory_encrypted':
-          return `guest ${s.op}(IPA ${h(s.ipa)}, ${h(s.size)} bytes)${s.vcpu ? ` on vCPU ${s.vcpu}` : ''}`;
-      }
-      break;
-    case 'vmm':
-      switch (s.op) {
-        case 'read':
-          return `VMM reads ${s.size} bytes at GPA ${h(s.gpa)}`;
-        case 'write':
-          return `VMM writes ${h(s.value)} (${s.size} bytes) at GPA ${h(s.gpa)}`;
-        case 'set_attributes':
-          return `VMM KVM_SET_MEMORY_ATTRIBUTES(GPA ${h(s.gpa)}, ${h(s.size)} bytes, ${s.private ? 'PRIVATE' : 'shared'})`;
-        case 'discard':
-          return `VMM discards GPA ${h(s.gpa)}, ${h(s.size)} bytes`;
-      }
-  }
 }
 
 function summaryLines(s: StepSummary): string[] {

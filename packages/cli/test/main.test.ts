@@ -334,11 +334,11 @@ describe('realmfault run', () => {
         '    kvm_handle_guest_abort',
         '',
         'steps:',
-        '  [0] guest write 0x1234 (8 bytes) at IPA 0x10046880000 (ISV=0)',
+        '  [0] guest vCPU0: write 0x1234 (8 bytes) at IPA 0x10046880000 (ISV=0)',
         '      completed',
         '      fault at IPA 0x10046880000, ESR 0x92000007: user_mem_abort returned 1',
         '      rmi: RMI_RTT_UNPROT_MAP → RMI_ERROR_RTT(1), RMI_RTT_UNPROT_MAP → RMI_SUCCESS',
-        '  [1] VMM reads 8 bytes at GPA 0x46880000',
+        '  [1] VMM: read 8 bytes at GPA 0x46880000',
         '      vmm_exit, value 0x0, errno EFAULT',
         '      exit KVM_EXIT_MEMORY_FAULT {gpa 0x46880000, size 0x1000, flags 0x8}',
         '      WARN_ON in realm_map_ipa',
@@ -450,6 +450,36 @@ describe('realmfault run', () => {
     expect(r.err).toBe(
       'realmfault: internal error: model invariant: granule 0x1000 is both delegated and mapped NS\n',
     );
+  });
+});
+
+describe('realmfault run with the real engine', () => {
+  it('reports the seed bug: invariant 3 under v14 with forceSharedWrite, and the VMM reads zeros (brief §7, §8.6)', async () => {
+    const r = await cli(['run', '--scenario', 'shared-force-write-zero-page', '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out) as {
+      variant: string;
+      steps: { outcome: string; value?: string }[];
+      violations: { invariant: number }[];
+    };
+    expect(j.variant).toBe('v14');
+    expect(j.violations.map((v) => v.invariant)).toContain(3);
+    expect(j.steps.at(-1)).toMatchObject({ outcome: 'completed', value: '0x0' });
+  });
+
+  it('runs a scenario file under --variant fixed and prints the trace as text', async () => {
+    const file = text(
+      JSON.stringify({
+        ...SCENARIO_JSON,
+        private: [{ gpa: '0x46880000', size: '0x1000' }],
+        steps: [{ guest: 'write', ipa: '0x46880000', value: '0x1234', isv: false }],
+      }),
+    );
+    const r = await cli(['run', 'p.json', '--variant', 'fixed'], { 'p.json': file });
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^scenario seed — variant fixed\n/);
+    expect(r.out).toMatch(/\n {6,}gmem_abort\(/);
+    expect(r.out).toMatch(/RMI_RTT_DATA_MAP → RMI_ERROR_RTT\(1\), .*RMI_RTT_DATA_MAP → RMI_ERROR_RTT\(2\)/);
   });
 });
 

@@ -200,6 +200,8 @@ const INVALID: [string, Json][] = [
   ['a fractional number', { name: 't', memslots: [], steps: [{ guest: 'read', ipa: 1.5 }] }],
   ['a missing name', { memslots: [], steps: [] }],
   ['ipaBits too small', { name: 't', realm: { ipaBits: 31 }, memslots: [], steps: [] }],
+  ['a seed as a string', { name: 't', seed: '0x1', memslots: [], steps: [] }],
+  ['a vCPU as a string', { name: 't', memslots: [], steps: [{ guest: 'read', ipa: '0x0', vcpu: '0x1' }] }],
 ];
 
 describe('the schema and the parser agree', () => {
