@@ -11,14 +11,14 @@ const site = process.env.SITE_URL ?? 'http://localhost:4321';
 
 /** Sidebar sections, in reading order. Each is a folder of src/content/docs. */
 const sections = [
-  ['Start here', 'start-here'],
-  ['Concepts', 'concepts'],
-  ['The fault path', 'fault-path'],
-  ['Conversions', 'conversions'],
-  ['Case studies from review', 'case-studies'],
-  ['Scenarios', 'scenarios'],
-  ['Playground', 'playground'],
-  ['Reference', 'reference'],
+  { label: 'Start here', directory: 'start-here' },
+  { label: 'Concepts', directory: 'concepts' },
+  { label: 'The fault path', directory: 'fault-path' },
+  { label: 'Conversions', directory: 'conversions' },
+  { label: 'Case studies from review', directory: 'case-studies' },
+  { label: 'Scenarios', directory: 'scenarios' },
+  { label: 'Playground', directory: 'playground' },
+  { label: 'Reference', directory: 'reference' },
 ];
 
 export default defineConfig({
@@ -33,7 +33,8 @@ export default defineConfig({
           // directive, which Rolldown does not know and reports for every .mdx page. The marker
           // only matters before bundling, so this exact warning is noise; any other still fails
           // the warning-free build (scripts/build.mjs).
-          if (warning.code === 'MODULE_LEVEL_DIRECTIVE' && warning.message.includes('astro:head-inject')) return;
+          if (warning.code === 'MODULE_LEVEL_DIRECTIVE' && warning.message.includes('astro:head-inject'))
+            return;
           warn(warning);
         },
       },
@@ -50,7 +51,7 @@ export default defineConfig({
       // Our 404 page is the content entry src/content/docs/404.md, rendered by the docs route.
       disable404Route: true,
       customCss: ['./src/styles/site.css'],
-      sidebar: sections.map(([label, directory]) => ({
+      sidebar: sections.map(({ label, directory }) => ({
         label,
         items: [{ autogenerate: { directory } }],
       })),
