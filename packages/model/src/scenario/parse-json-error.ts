@@ -131,3 +131,35 @@ export function findJsonSyntaxError(text: string): JsonSyntaxProblem | null {
     }
   }
 }
+
+/**
+ * Where `text` first nests brackets deeper than `max`, or null. A linear scan that skips string
+ * contents; it lets the parser refuse absurd nesting before JSON.parse spends seconds on it.
+ */
+export function findJsonDepthExcess(text: string, max: number): JsonSyntaxProblem | null {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) {
+        const before = text.slice(0, i);
+        const line = before.split('\n').length;
+        return {
+          offset: i,
+          line,
+          column: i - before.lastIndexOf('\n'),
+          message: `nesting deeper than ${max}`,
+        };
+      }
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+  }
+  return null;
+}

@@ -9,7 +9,7 @@
  * parser only descends into fields it knows, and every list and string has a cap.
  */
 import { MAX_IPA_BITS, MIN_IPA_BITS } from '../arch/geometry.js';
-import { findJsonSyntaxError } from './parse-json-error.js';
+import { findJsonDepthExcess, findJsonSyntaxError } from './parse-json-error.js';
 import { gpa as toGpa, hva as toHva, ipa as toIpa, PAGE_SIZE, sharedBit } from '../types/addr.js';
 import {
   BACKINGS,
@@ -48,6 +48,8 @@ export const SCENARIO_LIMITS = {
   maxMemslots: 512,
   /** Entries in `private` and in `ripasRam`. */
   maxRanges: 4096,
+  /** How deeply JSON objects and arrays may nest (the format itself needs about 16). */
+  maxJsonDepth: 64,
   /** How deeply `interleave` blocks may nest. */
   maxInterleaveDepth: 4,
   /** vCPU ids are 0 … maxVcpus-1 (KVM_MAX_VCPUS on arm64 is 512). */
@@ -325,6 +327,14 @@ export function parseScenarioJson(text: string): Scenario {
     );
   }
   if (text.trim() === '') throw new ScenarioError('', 'a JSON object', 'empty input');
+  const deep = findJsonDepthExcess(text, SCENARIO_LIMITS.maxJsonDepth);
+  if (deep) {
+    throw new ScenarioError(
+      '',
+      `JSON nested at most ${SCENARIO_LIMITS.maxJsonDepth} deep`,
+      `${deep.message} at line ${deep.line}, column ${deep.column}`,
+    );
+  }
   let doc: unknown;
   try {
     doc = JSON.parse(text) as unknown;
