@@ -389,8 +389,13 @@ function summaryLines(s: StepSummary): string[] {
   if (s.value !== undefined) head.push(`value ${h(s.value)}`);
   if (s.errno !== undefined) head.push(`errno ${s.errno}`);
   lines.push(head.join(', '));
-  for (const f of s.faults)
-    lines.push(`fault at IPA ${h(f.ipa)}, ESR ${h(f.esr)}: ${f.handler} returned ${f.ret}`);
+  for (const f of s.faults) {
+    lines.push(
+      f.handler === 'rmm_injected_sea'
+        ? `fault at IPA ${h(f.ipa)}, ESR ${h(f.esr)}: the RMM injected an SEA, no host exit`
+        : `fault at IPA ${h(f.ipa)}, ESR ${h(f.esr)}: ${f.handler}; kvm_handle_guest_abort returned ${f.ret}`,
+    );
+  }
   if (s.rmi.length) {
     lines.push(
       `rmi: ${s.rmi.map((r) => `${r.cmd} → ${r.status}${r.status === 'RMI_SUCCESS' ? '' : `(${r.index})`}`).join(', ')}`,

@@ -336,7 +336,7 @@ describe('realmfault run', () => {
         'steps:',
         '  [0] guest vCPU0: write 0x1234 (8 bytes) at IPA 0x10046880000 (ISV=0)',
         '      completed',
-        '      fault at IPA 0x10046880000, ESR 0x92000007: user_mem_abort returned 1',
+        '      fault at IPA 0x10046880000, ESR 0x92000007: user_mem_abort; kvm_handle_guest_abort returned 1',
         '      rmi: RMI_RTT_UNPROT_MAP → RMI_ERROR_RTT(1), RMI_RTT_UNPROT_MAP → RMI_SUCCESS',
         '  [1] VMM: read 8 bytes at GPA 0x46880000',
         '      vmm_exit, value 0x0, errno EFAULT',
