@@ -27,15 +27,20 @@ export default defineConfig({
   // directly (the "realmfault-source" export condition) so edits show up without a rebuild.
   vite: {
     build: {
-      rollupOptions: {
-        onwarn(warning, warn) {
+      rolldownOptions: {
+        onLog(level, log, handler) {
           // Astro 7 marks the MDX content-asset wrapper with its own "use astro:head-inject"
           // directive, which Rolldown does not know and reports for every .mdx page. The marker
           // only matters before bundling, so this exact warning is noise; any other still fails
           // the warning-free build (scripts/build.mjs).
-          if (warning.code === 'MODULE_LEVEL_DIRECTIVE' && warning.message.includes('astro:head-inject'))
+          if (
+            level === 'warn' &&
+            log.code === 'MODULE_LEVEL_DIRECTIVE' &&
+            log.message.includes('astro:head-inject')
+          ) {
             return;
-          warn(warning);
+          }
+          handler(level, log);
         },
       },
     },
