@@ -2,6 +2,8 @@
 import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
 import mdx from '@astrojs/mdx';
+import { satteri } from '@astrojs/markdown-satteri';
+import { mermaidPlugin } from './src/plugins/mermaid/index.ts';
 
 /**
  * The site URL is needed for the sitemap and canonical links. The default is the local
@@ -23,6 +25,12 @@ const sections = [
 
 export default defineConfig({
   site,
+  markdown: {
+    // Sätteri is Astro 7's default Markdown processor; we only add the diagram plugin, which
+    // turns ```mermaid fences into inline SVG at build time (src/plugins/mermaid). It works on
+    // the mdast, before Expressive Code claims code blocks; one plugin per document.
+    processor: satteri({ mdastPlugins: [() => mermaidPlugin()] }),
+  },
   // The model and CLI are workspaces; during development read their TypeScript sources
   // directly (the "realmfault-source" export condition) so edits show up without a rebuild.
   vite: {
@@ -55,7 +63,7 @@ export default defineConfig({
       favicon: '/favicon.svg',
       // Our 404 page is the content entry src/content/docs/404.md, rendered by the docs route.
       disable404Route: true,
-      customCss: ['./src/styles/site.css'],
+      customCss: ['./src/styles/site.css', './src/styles/diagrams.css'],
       sidebar: sections.map(({ label, directory }) => ({
         label,
         items: [{ autogenerate: { directory } }],
