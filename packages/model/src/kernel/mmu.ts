@@ -113,7 +113,8 @@ function kvm_gmem_get_pfn(w: World, gfn: bigint, out: { pfn: Pfn }): number {
     if (p === undefined) {
       p = allocPages(w, 1n, 'gmem');
       w.kvm.gmem.set(gfn, p);
-      decide(w, 'kvm_gmem_get_pfn', `allocated guest_memfd page PFN ${hex(p)}`);
+      const allocated = p;
+      decide(w, 'kvm_gmem_get_pfn', () => `allocated guest_memfd page PFN ${hex(allocated)}`);
     }
     out.pfn = asPfn(p);
     return 0;
@@ -203,7 +204,11 @@ function kvm_s2_fault_get_vma_info(w: World, s2fd: S2FaultDesc, s2vi: S2VmaInfo)
         : PAGE_SIZE;
     s2vi.gfn = kvm_gpa_from_fault(w.geom.ipaBits, asIpa(s2fd.fault_ipa & ~(s2vi.vma_pagesize - 1n))) >> 12n;
     s2vi.mmu_seq = w.kvm.mmuInvalidateSeq;
-    decide(w, 'kvm_s2_fault_get_vma_info', `vma_pagesize ${hex(s2vi.vma_pagesize)}, gfn ${hex(s2vi.gfn)}`);
+    decide(
+      w,
+      'kvm_s2_fault_get_vma_info',
+      () => `vma_pagesize ${hex(s2vi.vma_pagesize)}, gfn ${hex(s2vi.gfn)}`,
+    );
     return 0;
   });
 }

@@ -110,7 +110,7 @@ export function rmm_rec_enter(w: World, vcpu: number, op: GuestOp): RecRunResult
   if (rec === undefined) throw new Error(`no REC for vCPU ${vcpu}`);
   const flags = rec.enterFlags;
   rec.enterFlags = 0;
-  w.t.ev({ type: 'rec_enter', flags: flagNames(flags) });
+  if (w.t.on) w.t.ev({ type: 'rec_enter', flags: flagNames(flags) });
   if ((flags & REC_ENTER_FLAG_INJECT_SEA) !== 0) {
     decide(w, 'rmm_rec_enter', 'the host asked for an SEA: the realm takes a synchronous external abort');
     return { kind: 'done', outcome: 'guest_sea' };

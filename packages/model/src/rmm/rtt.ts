@@ -73,7 +73,8 @@ export function setRtte(w: World, rtt: Rtt, idx: number, next: Rtte, trace = tru
   rtt.entries[idx] = next;
   if (isAssigned(next)) indexLeaf(w, ipa, rtt.level, next);
   w.t.acc.dirtyIpas.add(ipa);
-  if (trace) w.t.ev({ type: 'rtte_change', ipa, level: rtt.level, from: rtteName(prev), to: rtteName(next) });
+  if (trace && w.t.on)
+    w.t.ev({ type: 'rtte_change', ipa, level: rtt.level, from: rtteName(prev), to: rtteName(next) });
 }
 
 function indexLeaf(w: World, ipa: bigint, level: number, e: Rtte & { pa: bigint }): void {
@@ -139,5 +140,5 @@ export function setGranule(w: World, pa: bigint, to: GranuleState | 'undelegated
   if (to === 'undelegated') w.rmm.granules.delete(pfn);
   else w.rmm.granules.set(pfn, to);
   w.t.acc.dirtyPfns.add(pfn);
-  w.t.ev({ type: 'granule_change', pa, from, to });
+  if (w.t.on) w.t.ev({ type: 'granule_change', pa, from, to });
 }

@@ -368,7 +368,7 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
   const violations: Violation[] = [];
   scenario.steps.forEach((s, i) => {
     w.t.acc = newAcc();
-    w.t.ev({ type: 'step', index: i, what: describeStep(s) });
+    if (w.t.on) w.t.ev({ type: 'step', index: i, what: describeStep(s) });
     const r = runStep(w, s);
     const acc = w.t.acc;
     w.t.ev({ type: 'outcome', index: i, outcome: r.outcome });

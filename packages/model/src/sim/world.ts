@@ -109,8 +109,8 @@ export interface HostPage {
   readonly kind: HostPageKind;
   /** Host PTEs that map it. */
   mapcount: number;
-  /** Sparse contents: byte offset → byte. */
-  data: Map<number, number> | null;
+  /** Sparse contents: 64-bit word index (offset >> 3) → little-endian word. */
+  data: Map<number, bigint> | null;
 }
 
 export interface HostPte {
@@ -163,10 +163,14 @@ export class Tracer {
   depth = 0;
   work = 0;
   acc: StepAcc = newAcc();
+  /** Whether events are recorded (callers skip building text for the trace when not). */
+  readonly on: boolean;
   constructor(
     readonly events: TraceEvent[] | null,
     readonly budget: number,
-  ) {}
+  ) {
+    this.on = events !== null;
+  }
 
   /** Count one unit of work; throws StepBudgetExceeded past the budget. */
   tick(): void {
@@ -211,7 +215,7 @@ export function call(w: World, fn: string, args: Args, body: () => number): numb
   } finally {
     t.depth--;
   }
-  t.ev({ type: 'fn_return', fn, ret: formatCRet(ret) });
+  if (t.on) t.ev({ type: 'fn_return', fn, ret: formatCRet(ret) });
   return ret;
 }
 
@@ -227,13 +231,13 @@ export function callT<T>(w: World, fn: string, args: Args, body: () => T, fmt: (
   } finally {
     t.depth--;
   }
-  t.ev({ type: 'fn_return', fn, ret: fmt(ret) });
+  if (t.on) t.ev({ type: 'fn_return', fn, ret: fmt(ret) });
   return ret;
 }
 
-/** Trace a decision taken in `fn`. */
-export function decide(w: World, fn: string, what: string): void {
-  w.t.ev({ type: 'decision', fn, what });
+/** Trace a decision taken in `fn` (`what` may be a thunk, built only when tracing). */
+export function decide(w: World, fn: string, what: string | (() => string)): void {
+  if (w.t.on) w.t.ev({ type: 'decision', fn, what: typeof what === 'string' ? what : what() });
 }
 
 /** WARN_ON(cond) in `fn`: traced, recorded in the step's warnings; never throws. */

@@ -53,26 +53,28 @@ export function hostPage(w: World, pfn: bigint): HostPage {
   return p;
 }
 
-/** Read `size` bytes little-endian from physical memory. */
+const WORD_MASK = 0xffff_ffff_ffff_ffffn;
+const sizeMask = (size: number): bigint => (size === 8 ? WORD_MASK : (1n << BigInt(8 * size)) - 1n);
+
+/**
+ * Read `size` bytes little-endian from physical memory. Accesses are size-aligned (the scenario
+ * checks), so one never crosses a 64-bit word: contents are kept as sparse words.
+ */
 export function readPhys(w: World, pa: bigint, size: number): bigint {
-  let v = 0n;
-  for (let i = size - 1; i >= 0; i--) {
-    const a = pa + BigInt(i);
-    const p = w.host.pages.get(a >> 12n);
-    const b = p?.data?.get(Number(a & 0xfffn)) ?? 0;
-    v = (v << 8n) | BigInt(b);
-  }
-  return v;
+  const off = Number(pa & 0xfffn);
+  const word = w.host.pages.get(pa >> 12n)?.data?.get(off >> 3) ?? 0n;
+  return (word >> BigInt(8 * (off & 7))) & sizeMask(size);
 }
 
-/** Write `size` bytes little-endian to physical memory. */
+/** Write `size` bytes little-endian to physical memory (size-aligned, within one word). */
 export function writePhys(w: World, pa: bigint, size: number, value: bigint): void {
-  for (let i = 0; i < size; i++) {
-    const a = pa + BigInt(i);
-    const p = hostPage(w, a >> 12n);
-    p.data ??= new Map();
-    p.data.set(Number(a & 0xfffn), Number((value >> BigInt(8 * i)) & 0xffn));
-  }
+  const off = Number(pa & 0xfffn);
+  const p = hostPage(w, pa >> 12n);
+  p.data ??= new Map();
+  const shift = BigInt(8 * (off & 7));
+  const m = sizeMask(size) << shift;
+  const old = p.data.get(off >> 3) ?? 0n;
+  p.data.set(off >> 3, (old & ~m) | ((value << shift) & m));
 }
 
 function copyPage(w: World, from: bigint, to: bigint): void {
