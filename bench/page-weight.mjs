@@ -73,10 +73,12 @@ async function measure(url, path) {
   await context.close();
   /** @param {(r: (typeof seen)[number]) => boolean} pick @returns {Bytes} */
   const sum = (pick) =>
-    seen.filter(pick).reduce((a, r) => ({ raw: a.raw + r.body.length, gzip: a.gzip + gzipSync(r.body).length }), {
-      raw: 0,
-      gzip: 0,
-    });
+    seen
+      .filter(pick)
+      .reduce((a, r) => ({ raw: a.raw + r.body.length, gzip: a.gzip + gzipSync(r.body).length }), {
+        raw: 0,
+        gzip: 0,
+      });
   // Inline <script> elements are part of the HTML but are JavaScript the page runs at load.
   const doc = seen.find((r) => r.type === 'document')?.body.toString('utf8') ?? '';
   const inline = Buffer.from(
@@ -107,7 +109,15 @@ await browser.close();
 const kb = (b) => `${(b.raw / 1024).toFixed(1)} / ${(b.gzip / 1024).toFixed(1)}`;
 const header = ['page', 'HTML KB', 'inline JS', 'JS before', 'CSS before', 'JS all', 'CSS all'];
 /** @param {string} label @param {Weight} w */
-const row = (label, w) => [label, kb(w.html), kb(w.inlineJs), kb(w.jsBefore), kb(w.cssBefore), kb(w.jsAll), kb(w.cssAll)];
+const row = (label, w) => [
+  label,
+  kb(w.html),
+  kb(w.inlineJs),
+  kb(w.jsBefore),
+  kb(w.cssBefore),
+  kb(w.jsAll),
+  kb(w.cssAll),
+];
 const rows = [
   ...ours.map((w) => row(w.path, w)),
   ...baseline.map((w) => row(`[default Starlight] ${w.path}`, w)),
@@ -128,4 +138,7 @@ if (landing && baseLanding) {
     `\nLanding page JS before interaction: ${kb(landing.jsBefore)} KB vs default Starlight ${kb(baseLanding.jsBefore)} KB (ratio ${ratio.toFixed(2)})`,
   );
 }
-writeFileSync(`${OUT}/page-weight.json`, JSON.stringify({ date: new Date().toISOString(), ours, baseline }, null, 2));
+writeFileSync(
+  `${OUT}/page-weight.json`,
+  JSON.stringify({ date: new Date().toISOString(), ours, baseline }, null, 2),
+);

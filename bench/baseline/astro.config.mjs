@@ -4,5 +4,10 @@ import starlight from '@astrojs/starlight';
 
 export default defineConfig({
   site: 'http://localhost:4321',
-  integrations: [starlight({ title: 'Baseline', sidebar: [{ label: 'Guides', items: [{ autogenerate: { directory: 'guides' } }] }] })],
+  integrations: [
+    starlight({
+      title: 'Baseline',
+      sidebar: [{ label: 'Guides', items: [{ autogenerate: { directory: 'guides' } }] }],
+    }),
+  ],
 });
