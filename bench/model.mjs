@@ -83,7 +83,9 @@ if (asJson) {
 } else {
   console.log(`model bench (trace ${withTrace ? 'on' : 'off'}; target ≥ 100000 accesses/s)`);
   // CPU time includes the GC threads; on a shared machine wall time also counts waiting for a core.
-  console.log('accesses  faults   seconds  accesses/s  CPU s  accesses/CPU-s  heap MiB  peak RSS MiB  trace events');
+  console.log(
+    'accesses  faults   seconds  accesses/s  CPU s  accesses/CPU-s  heap MiB  peak RSS MiB  trace events',
+  );
   for (const r of rows) {
     console.log(
       `${String(r.accesses).padStart(8)}  ${String(r.faults).padStart(6)}  ${r.seconds.toFixed(3).padStart(8)}  ${String(r.accessesPerSecond).padStart(10)}  ${r.cpuSeconds.toFixed(2).padStart(5)}  ${String(r.accessesPerCpuSecond).padStart(14)}  ${String(r.heapUsedMiB).padStart(8)}  ${String(r.peakRssMiB).padStart(12)}  ${String(r.traceEvents).padStart(12)}`,

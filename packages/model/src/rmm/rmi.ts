@@ -45,6 +45,7 @@ function rmi(w: World, cmd: RmiCommand, args: Args, body: Body): RmiResult {
     out: {} as Args,
   };
   if (t.events !== null) t.events.push(ev);
+  // (the event object is small; it is filled in below and only kept when tracing)
   t.depth++;
   let r: ReturnType<Body>;
   try {

@@ -10,7 +10,9 @@ import { assertModel } from '../sim/errors.js';
 import { RMI_S2AP_DIRECT_READ, RMI_S2AP_DIRECT_WRITE } from './constants.js';
 
 /** log2 of the bytes one entry at `level` maps. */
-export const levelShift = (level: number): bigint => 12n + 9n * BigInt(PAGE_LEVEL - level);
+const LEVEL_SHIFT: readonly bigint[] = [0, 1, 2, 3].map((l) => 12n + 9n * BigInt(PAGE_LEVEL - l));
+export const levelShift = (level: number): bigint =>
+  LEVEL_SHIFT[level] ?? 12n + 9n * BigInt(PAGE_LEVEL - level);
 
 /** The TF-RMM name of an entry state, e.g. `unassigned_ram`, `assigned_ns`, `table`. */
 export function rtteName(e: Rtte): string {
@@ -80,19 +82,33 @@ export function setRtte(w: World, rtt: Rtt, idx: number, next: Rtte, trace = tru
 function indexLeaf(w: World, ipa: bigint, level: number, e: Rtte & { pa: bigint }): void {
   w.rmm.leaves.set(ipa, { level, e });
   const head = e.pa >> 12n;
-  let s = w.rmm.byPfn.get(head);
-  if (s === undefined) w.rmm.byPfn.set(head, (s = new Set()));
-  s.add(ipa);
+  const s = w.rmm.byPfn.get(head);
+  if (s === undefined) w.rmm.byPfn.set(head, ipa);
+  else if (typeof s === 'bigint') {
+    if (s !== ipa) w.rmm.byPfn.set(head, [s, ipa]);
+  } else if (!s.includes(ipa)) s.push(ipa);
+}
+
+/** The assigned leaf IPAs whose entry starts at PFN `head`. */
+export function leavesAt(w: World, head: bigint): readonly bigint[] {
+  const s = w.rmm.byPfn.get(head);
+  return s === undefined ? [] : typeof s === 'bigint' ? [s] : s;
 }
 
 function unindexLeaf(w: World, ipa: bigint, pa: bigint): void {
   w.rmm.leaves.delete(ipa);
   const head = pa >> 12n;
   const s = w.rmm.byPfn.get(head);
-  if (s !== undefined) {
-    s.delete(ipa);
-    if (s.size === 0) w.rmm.byPfn.delete(head);
+  if (s === undefined) return;
+  if (typeof s === 'bigint') {
+    if (s === ipa) w.rmm.byPfn.delete(head);
+    return;
   }
+  const rest = s.filter((x) => x !== ipa);
+  const [only] = rest;
+  if (rest.length === 0) w.rmm.byPfn.delete(head);
+  else if (rest.length === 1 && only !== undefined) w.rmm.byPfn.set(head, only);
+  else w.rmm.byPfn.set(head, rest);
 }
 
 /** A new table at `level` whose 512 entries unfold `parent` (brief §3.6, RMI_RTT_CREATE). */

@@ -10,7 +10,7 @@
  */
 import { levelSize } from '../arch/geometry.js';
 import { RMI_S2AP_DIRECT_WRITE } from '../rmm/constants.js';
-import { granuleState } from '../rmm/rtt.js';
+import { granuleState, leavesAt } from '../rmm/rtt.js';
 import { gfnToHva, memslotForGfn } from '../vmm/host.js';
 import { assertModel } from './errors.js';
 import type { Violation } from './result.js';
@@ -23,8 +23,7 @@ export function checkInvariants(w: World, step: number): Violation[] {
   for (const ipa of acc.dirtyIpas) if (w.rmm.leaves.has(ipa)) cand.add(ipa);
   for (const pfn of acc.dirtyPfns) {
     for (const head of [pfn, pfn & ~0x1ffn, pfn & ~0x3ffffn]) {
-      const s = w.rmm.byPfn.get(head);
-      if (s !== undefined) for (const ipa of s) cand.add(ipa);
+      for (const ipa of leavesAt(w, head)) cand.add(ipa);
     }
   }
   const out: Violation[] = [];
@@ -84,9 +83,7 @@ function writableSharedProblem(w: World, ipa: bigint, pa: bigint): string | null
   const pfn = pa >> 12n;
   const where = `writable shared mapping at IPA ${hex(ipa)} → PFN ${hex(pfn)}`;
   if (pfn === w.host.zeroPfn) return `${where} is the host's shared zero page`;
-  const others = [...(w.rmm.byPfn.get(pfn) ?? [])].filter(
-    (o) => o !== ipa && w.rmm.leaves.get(o)?.e.s === 'assigned_ns',
-  );
+  const others = leavesAt(w, pfn).filter((o) => o !== ipa && w.rmm.leaves.get(o)?.e.s === 'assigned_ns');
   if (others.length > 0) return `${where} also backs IPA ${others.map(hex).join(', ')}`;
   const gfn = (ipa - w.geom.sharedBit) >> 12n;
   const m = memslotForGfn(w, gfn);

@@ -56,8 +56,8 @@ export interface RmmState {
   recs: Map<number, RecState>;
   /** Assigned leaf entries by IPA (index for the invariant checks). */
   leaves: Map<bigint, { level: number; e: Rtte }>;
-  /** Assigned leaf IPAs by head PFN. */
-  byPfn: Map<bigint, Set<bigint>>;
+  /** Assigned leaf IPAs by head PFN: one IPA, or a list when several entries share the page. */
+  byPfn: Map<bigint, bigint | bigint[]>;
 }
 
 /* ---------------- KVM ---------------- */
@@ -207,7 +207,7 @@ export interface World {
 export function call(w: World, fn: string, args: Args, body: () => number): number {
   const t = w.t;
   t.tick();
-  t.ev({ type: 'fn_enter', fn, args });
+  if (t.on) t.ev({ type: 'fn_enter', fn, args });
   t.depth++;
   let ret: number;
   try {
@@ -223,7 +223,7 @@ export function call(w: World, fn: string, args: Args, body: () => number): numb
 export function callT<T>(w: World, fn: string, args: Args, body: () => T, fmt: (v: T) => string): T {
   const t = w.t;
   t.tick();
-  t.ev({ type: 'fn_enter', fn, args });
+  if (t.on) t.ev({ type: 'fn_enter', fn, args });
   t.depth++;
   let ret: T;
   try {

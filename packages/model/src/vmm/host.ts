@@ -22,6 +22,7 @@ export function allocPages(w: World, count: bigint, kind: HostPageKind): bigint 
   const pages = w.host.pages;
   const slots = POOL_PAGES / Number(count);
   const free = (head: bigint): boolean => {
+    if (count === 1n) return !pages.has(head);
     for (let i = 0n; i < count; i++) if (pages.has(head + i)) return false;
     return true;
   };
