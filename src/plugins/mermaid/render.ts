@@ -39,6 +39,13 @@ export interface RenderDiagramOptions {
   readonly marks?: DiagramMarks | undefined;
   /** Extra class names for the <figure>. */
   readonly className?: string | undefined;
+  /**
+   * Draw at natural size in a horizontally scrollable (and keyboard-focusable) box instead of
+   * shrinking to the column: for large generated diagrams whose text would become too small.
+   */
+  readonly scroll?: boolean | undefined;
+  /** Extra attributes for the <figure> (e.g. data-scenario). */
+  readonly figureAttributes?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface RenderedDiagram {
@@ -76,14 +83,24 @@ const plainLabel = (s: string): string =>
     .replace(/\n/g, ' ')
     .trim();
 
+/**
+ * Layout is the slow part (ELK: ~2 s for the 55-node overview); marks and names are applied to
+ * its output afterwards, so one diagram drawn for many scenarios is laid out once per build.
+ */
+const layouts = new Map<string, string>();
+function layout(source: string): string {
+  let svg = layouts.get(source);
+  if (svg === undefined) {
+    svg = renderMermaidSVG(source, { bg: 'var(--bg)', fg: 'var(--fg)', transparent: true });
+    layouts.set(source, svg);
+  }
+  return svg;
+}
+
 /** Render a diagram; throws MermaidSyntaxError (with the line inside `source`) on bad input. */
 export function renderDiagram(source: string, options: RenderDiagramOptions = {}): RenderedDiagram {
   const checked = checkMermaid(source);
-  const svgRaw = renderMermaidSVG(checked.renderSource, {
-    bg: 'var(--rf-d-bg)',
-    fg: 'var(--rf-d-fg)',
-    transparent: true,
-  });
+  const svgRaw = layout(checked.renderSource);
   const prefix =
     options.idPrefix ??
     `rfd-${createHash('sha256')
@@ -147,9 +164,15 @@ export function renderDiagram(source: string, options: RenderDiagramOptions = {}
       ? flowchartText(checked.renderSource, marks)
       : sequenceText(checked.renderSource);
   const classes = ['rf-diagram', `rf-diagram-${checked.kind}`, options.className].filter(Boolean).join(' ');
+  const extra = Object.entries(options.figureAttributes ?? {})
+    .map(([k, v]) => ` ${k}="${esc(v)}"`)
+    .join('');
   const html =
-    `<figure class="${classes}" data-diagram="${prefix}" data-kind="${checked.kind}">` +
-    `<div class="rf-diagram-canvas">${svg.trim()}</div>` +
+    `<figure class="${classes}" data-diagram="${prefix}" data-kind="${checked.kind}"${extra}>` +
+    (options.scroll
+      ? `<div class="rf-diagram-canvas rf-diagram-scroll" tabindex="0" role="region" aria-label="${esc(title)} (scrollable)">`
+      : '<div class="rf-diagram-canvas">') +
+    `${svg.trim()}</div>` +
     `<details class="rf-diagram-text"><summary>${esc(title)}: as text</summary>${text}</details>` +
     `</figure>`;
   return { kind: checked.kind, html, title, idPrefix: prefix };

@@ -238,9 +238,21 @@ export const SEQUENCE_MESSAGE = new RegExp(
 
 function checkSequence(body: readonly SourceLine[]): void {
   const blocks: { kind: string; line: number }[] = [];
+  let messages = 0;
   for (const { text, line } of body) {
     if (/^(participant|actor)\s+\S+(\s+as\s+\S.*)?$/.test(text)) continue;
-    if (/^Note\s+(left of|right of|over)\s+[^:]+:\s*\S/i.test(text)) continue;
+    if (/^Note\s+(left of|right of|over)\s+[^:]+:\s*\S/i.test(text)) {
+      if (messages === 0) {
+        throw new MermaidSyntaxError(
+          'a Note before the first message is not drawn by the build-time renderer',
+          line,
+        );
+      }
+      if (/<br\s*\/?>/i.test(text)) {
+        throw new MermaidSyntaxError('line breaks in a Note are not drawn by the build-time renderer', line);
+      }
+      continue;
+    }
     const block = /^(loop|alt|opt|par|critical|break|rect)(\s|$)/.exec(text);
     if (block) {
       blocks.push({ kind: block[1] ?? '', line });
@@ -268,7 +280,10 @@ function checkSequence(body: readonly SourceLine[]): void {
         line,
       );
     }
-    if (SEQUENCE_MESSAGE.test(text)) continue;
+    if (SEQUENCE_MESSAGE.test(text)) {
+      messages++;
+      continue;
+    }
     if (new RegExp(SEQ_ARROW).test(text)) {
       throw new MermaidSyntaxError(
         `message "${text}" needs the form "From->>To: text" (the text is required)`,
