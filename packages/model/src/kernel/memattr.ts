@@ -195,9 +195,11 @@ export function kvm_gmem_punch_hole(w: World, gpa: bigint, size: bigint): void {
     const end = (gpa + size) >> 12n;
     w.kvm.mmuInvalidateSeq++;
     kvm_unmap_gfn_range(w, start, end, KVM_FILTER_PRIVATE);
-    const victims: bigint[] = [];
-    for (const gfn of w.kvm.gmem.keys())
-      if (gfn >= start && gfn < end && memslotForGfn(w, gfn)?.guestMemfd === true) victims.push(gfn);
+    const victims: number[] = [];
+    for (const gfn of w.kvm.gmem.keys()) {
+      const g = BigInt(gfn);
+      if (g >= start && g < end && memslotForGfn(w, g)?.guestMemfd === true) victims.push(gfn);
+    }
     for (const gfn of victims) {
       const pfn = w.kvm.gmem.get(gfn);
       if (pfn === undefined) continue;

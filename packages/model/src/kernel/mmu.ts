@@ -109,10 +109,10 @@ export function topup_mmu_memcache(w: World, vcpu: VcpuState): number {
 /** kvm_gmem_get_pfn(kvm, slot, gfn, &pfn, …): the guest_memfd page for `gfn`, allocated on first use. */
 function kvm_gmem_get_pfn(w: World, gfn: bigint, out: { pfn: Pfn }): number {
   return call(w, 'kvm_gmem_get_pfn', { gfn }, () => {
-    let p = w.kvm.gmem.get(gfn);
+    let p = w.kvm.gmem.get(Number(gfn));
     if (p === undefined) {
       p = allocPages(w, 1n, 'gmem');
-      w.kvm.gmem.set(gfn, p);
+      w.kvm.gmem.set(Number(gfn), p);
       const allocated = p;
       decide(w, 'kvm_gmem_get_pfn', () => `allocated guest_memfd page PFN ${hex(allocated)}`);
     }

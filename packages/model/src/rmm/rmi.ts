@@ -103,7 +103,7 @@ export function RMI_GRANULE_RANGE_UNDELEGATE(w: World, base: bigint, top: bigint
     let a = base;
     while (a < top && granuleState(w, a) === 'delegated') {
       setGranule(w, a, 'undelegated');
-      const page = w.host.pages.get(a >> 12n);
+      const page = w.host.pages.get(Number(a >> 12n));
       if (page !== undefined) page.data = null;
       a += 0x1000n;
     }
@@ -206,7 +206,7 @@ export function RMI_RTT_DATA_MAP(
       }
       for (let g = 0n; g < size; g += 0x1000n) {
         setGranule(w, pa + g, 'data');
-        const page = w.host.pages.get((pa + g) >> 12n);
+        const page = w.host.pages.get(Number((pa + g) >> 12n));
         if (page !== undefined) page.data = null;
       }
       const ripas: Ripas = wr.e.s === 'unassigned' ? wr.e.ripas : 'empty';

@@ -74,14 +74,14 @@ export function setRtte(w: World, rtt: Rtt, idx: number, next: Rtte, trace = tru
   if (isAssigned(prev)) unindexLeaf(w, ipa, prev.pa);
   rtt.entries[idx] = next;
   if (isAssigned(next)) indexLeaf(w, ipa, rtt.level, next);
-  w.t.acc.dirtyIpas.add(ipa);
+  w.t.acc.dirtyIpas.push(Number(ipa));
   if (trace && w.t.on)
     w.t.ev({ type: 'rtte_change', ipa, level: rtt.level, from: rtteName(prev), to: rtteName(next) });
 }
 
 function indexLeaf(w: World, ipa: bigint, level: number, e: Rtte & { pa: bigint }): void {
-  w.rmm.leaves.set(ipa, { level, e });
-  const head = e.pa >> 12n;
+  w.rmm.leaves.set(Number(ipa), { level, e });
+  const head = Number(e.pa >> 12n);
   const s = w.rmm.byPfn.get(head);
   if (s === undefined) w.rmm.byPfn.set(head, ipa);
   else if (typeof s === 'bigint') {
@@ -90,14 +90,14 @@ function indexLeaf(w: World, ipa: bigint, level: number, e: Rtte & { pa: bigint 
 }
 
 /** The assigned leaf IPAs whose entry starts at PFN `head`. */
-export function leavesAt(w: World, head: bigint): readonly bigint[] {
-  const s = w.rmm.byPfn.get(head);
+export function leavesAt(w: World, head: bigint | number): readonly bigint[] {
+  const s = w.rmm.byPfn.get(Number(head));
   return s === undefined ? [] : typeof s === 'bigint' ? [s] : s;
 }
 
 function unindexLeaf(w: World, ipa: bigint, pa: bigint): void {
-  w.rmm.leaves.delete(ipa);
-  const head = pa >> 12n;
+  w.rmm.leaves.delete(Number(ipa));
+  const head = Number(pa >> 12n);
   const s = w.rmm.byPfn.get(head);
   if (s === undefined) return;
   if (typeof s === 'bigint') {
@@ -146,15 +146,15 @@ export function unfold(w: World, parent: Rtte, level: number, base: bigint, pa: 
 
 /** The state of the granule at `pa` (undelegated when not tracked). */
 export function granuleState(w: World, pa: bigint): GranuleState | 'undelegated' {
-  return w.rmm.granules.get(pa >> 12n) ?? 'undelegated';
+  return w.rmm.granules.get(Number(pa >> 12n)) ?? 'undelegated';
 }
 
 /** Change a granule's state, tracing it. */
 export function setGranule(w: World, pa: bigint, to: GranuleState | 'undelegated'): void {
-  const pfn = pa >> 12n;
+  const pfn = Number(pa >> 12n);
   const from = w.rmm.granules.get(pfn) ?? 'undelegated';
   if (to === 'undelegated') w.rmm.granules.delete(pfn);
   else w.rmm.granules.set(pfn, to);
-  w.t.acc.dirtyPfns.add(pfn);
+  w.t.acc.dirtyPfns.push(pfn);
   if (w.t.on) w.t.ev({ type: 'granule_change', pa, from, to });
 }

@@ -19,17 +19,20 @@ import type { World } from './world.js';
 
 export function checkInvariants(w: World, step: number): Violation[] {
   const acc = w.t.acc;
-  const cand = new Set<bigint>();
+  if (acc.dirtyIpas.length === 0 && acc.dirtyPfns.length === 0) return [];
+  const cand = new Set<number>();
   for (const ipa of acc.dirtyIpas) if (w.rmm.leaves.has(ipa)) cand.add(ipa);
   for (const pfn of acc.dirtyPfns) {
-    for (const head of [pfn, pfn & ~0x1ffn, pfn & ~0x3ffffn]) {
-      for (const ipa of leavesAt(w, head)) cand.add(ipa);
+    // The entry may start at this page, or at the head of a 2 MiB or 1 GiB block holding it.
+    for (const head of [pfn, pfn - (pfn % 512), pfn - (pfn % 262144)]) {
+      for (const ipa of leavesAt(w, head)) cand.add(Number(ipa));
     }
   }
   const out: Violation[] = [];
-  const sorted = [...cand].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  for (const ipa of sorted) {
-    const leaf = w.rmm.leaves.get(ipa);
+  const sorted = [...cand].sort((a, b) => a - b);
+  for (const n of sorted) {
+    const ipa = BigInt(n);
+    const leaf = w.rmm.leaves.get(n);
     if (leaf === undefined) continue;
     const e = leaf.e;
     const size = levelSize(leaf.level);
@@ -73,7 +76,7 @@ function firstProtectedGranule(w: World, pa: bigint, size: bigint): bigint | nul
   }
   let best: bigint | null = null;
   for (const pfn of w.rmm.granules.keys()) {
-    const a = pfn << 12n;
+    const a = BigInt(pfn) << 12n;
     if (a >= pa && a < pa + size && (best === null || a < best)) best = a;
   }
   return best;
@@ -83,17 +86,19 @@ function writableSharedProblem(w: World, ipa: bigint, pa: bigint): string | null
   const pfn = pa >> 12n;
   const where = `writable shared mapping at IPA ${hex(ipa)} → PFN ${hex(pfn)}`;
   if (pfn === w.host.zeroPfn) return `${where} is the host's shared zero page`;
-  const others = leavesAt(w, pfn).filter((o) => o !== ipa && w.rmm.leaves.get(o)?.e.s === 'assigned_ns');
+  const others = leavesAt(w, pfn).filter(
+    (o) => o !== ipa && w.rmm.leaves.get(Number(o))?.e.s === 'assigned_ns',
+  );
   if (others.length > 0) return `${where} also backs IPA ${others.map(hex).join(', ')}`;
   const gfn = (ipa - w.geom.sharedBit) >> 12n;
   const m = memslotForGfn(w, gfn);
   if (m === undefined) return null;
-  const pte = w.host.pte.get(gfnToHva(m, gfn));
+  const pte = w.host.pte.get(Number(gfnToHva(m, gfn)));
   if (pte === undefined || pte.pfn !== pfn) {
     return `${where}: the host maps ${pte === undefined ? 'nothing' : `PFN ${hex(pte.pfn)}`} at the GFN's HVA (stale page)`;
   }
   if (!pte.writable) return `${where}: the host maps that page read-only (copy-on-write)`;
-  const page = w.host.pages.get(pfn);
+  const page = w.host.pages.get(Number(pfn));
   if (page !== undefined && page.mapcount > 1) return `${where} is mapped ${page.mapcount} times by the host`;
   return null;
 }

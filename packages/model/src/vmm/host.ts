@@ -20,36 +20,37 @@ const POOL_PAGES = 1 << 22;
 /** Allocate `count` (1 or 512) contiguous, aligned free PFNs, chosen by the seeded PRNG. */
 export function allocPages(w: World, count: bigint, kind: HostPageKind): bigint {
   const pages = w.host.pages;
-  const slots = POOL_PAGES / Number(count);
-  const free = (head: bigint): boolean => {
-    if (count === 1n) return !pages.has(head);
-    for (let i = 0n; i < count; i++) if (pages.has(head + i)) return false;
+  const n = Number(count);
+  const slots = POOL_PAGES / n;
+  const base = Number(POOL_BASE);
+  const free = (head: number): boolean => {
+    for (let i = 0; i < n; i++) if (pages.has(head + i)) return false;
     return true;
   };
-  let head = -1n;
-  for (let tries = 0; tries < 64 && head < 0n; tries++) {
-    const cand = POOL_BASE + BigInt(w.prng.below(slots)) * count;
+  let head = -1;
+  for (let tries = 0; tries < 64 && head < 0; tries++) {
+    const cand = base + w.prng.below(slots) * n;
     if (free(cand)) head = cand;
   }
-  for (let i = 0; i < slots && head < 0n; i++) {
-    const cand = POOL_BASE + BigInt(i) * count;
+  for (let i = 0; i < slots && head < 0; i++) {
+    const cand = base + i * n;
     if (free(cand)) head = cand;
   }
-  assertModel(head >= 0n, 'host page pool exhausted');
-  for (let i = 0n; i < count; i++) pages.set(head + i, { kind, mapcount: 0, data: null });
-  return head;
+  assertModel(head >= 0, 'host page pool exhausted');
+  for (let i = 0; i < n; i++) pages.set(head + i, { kind, mapcount: 0, data: null });
+  return BigInt(head);
 }
 
 /** Free a host page. Freeing a page the RMM still owns is an impossible state. */
 export function freePage(w: World, pfn: bigint): void {
   const st = granuleState(w, pfn << 12n);
   assertModel(st === 'undelegated', `host freed PFN 0x${pfn.toString(16)} while the RMM holds it (${st})`);
-  w.host.pages.delete(pfn);
-  w.t.acc.dirtyPfns.add(pfn);
+  w.host.pages.delete(Number(pfn));
+  w.t.acc.dirtyPfns.push(Number(pfn));
 }
 
 export function hostPage(w: World, pfn: bigint): HostPage {
-  const p = w.host.pages.get(pfn);
+  const p = w.host.pages.get(Number(pfn));
   assertModel(p !== undefined, `PFN 0x${pfn.toString(16)} is not a host page`);
   return p;
 }
@@ -63,7 +64,7 @@ const sizeMask = (size: number): bigint => (size === 8 ? WORD_MASK : (1n << BigI
  */
 export function readPhys(w: World, pa: bigint, size: number): bigint {
   const off = Number(pa & 0xfffn);
-  const word = w.host.pages.get(pa >> 12n)?.data?.get(off >> 3) ?? 0n;
+  const word = w.host.pages.get(Number(pa >> 12n))?.data?.get(off >> 3) ?? 0n;
   return (word >> BigInt(8 * (off & 7))) & sizeMask(size);
 }
 
@@ -100,17 +101,17 @@ function memslotForHva(w: World, hva: bigint): Memslot | undefined {
 }
 
 function setPte(w: World, hvaPage: bigint, pte: HostPte | null): void {
-  const old = w.host.pte.get(hvaPage);
+  const old = w.host.pte.get(Number(hvaPage));
   if (old !== undefined) {
-    const p = w.host.pages.get(old.pfn);
+    const p = w.host.pages.get(Number(old.pfn));
     if (p !== undefined) p.mapcount--;
-    w.t.acc.dirtyPfns.add(old.pfn);
+    w.t.acc.dirtyPfns.push(Number(old.pfn));
   }
-  if (pte === null) w.host.pte.delete(hvaPage);
+  if (pte === null) w.host.pte.delete(Number(hvaPage));
   else {
-    w.host.pte.set(hvaPage, pte);
+    w.host.pte.set(Number(hvaPage), pte);
     hostPage(w, pte.pfn).mapcount++;
-    w.t.acc.dirtyPfns.add(pte.pfn);
+    w.t.acc.dirtyPfns.push(Number(pte.pfn));
   }
 }
 
@@ -125,11 +126,11 @@ function populateHuge(w: World, hva: bigint, kind: HostPageKind): HostPte {
   const head = allocPages(w, PMD_PAGES, kind);
   w.t.ev({ type: 'host_mm', what: 'alloc_huge', hva: start, pfn: head });
   for (let i = 0n; i < PMD_PAGES; i++) {
-    const old = w.host.pte.get(start + (i << 12n));
+    const old = w.host.pte.get(Number(start + (i << 12n)));
     if (old !== undefined) copyPage(w, old.pfn, head + i);
     setPte(w, start + (i << 12n), { pfn: head + i, writable: true, huge: true });
   }
-  const pte = w.host.pte.get(hva & ~0xfffn);
+  const pte = w.host.pte.get(Number(hva & ~0xfffn));
   assertModel(pte !== undefined, 'huge page populate');
   return pte;
 }
@@ -143,7 +144,7 @@ export function handleHostFault(w: World, hva: bigint, write: boolean): HostPte 
   const m = memslotForHva(w, page);
   assertModel(m !== undefined, `HVA 0x${hva.toString(16)} is not in any memslot mapping`);
   const backing: Backing = m.backing;
-  const cur = w.host.pte.get(page);
+  const cur = w.host.pte.get(Number(page));
   if (cur !== undefined && (cur.writable || !write)) return cur;
   switch (backing) {
     case 'anon-shared': {
@@ -178,31 +179,31 @@ export function handleHostFault(w: World, hva: bigint, write: boolean): HostPte 
     default:
       return backing satisfies never;
   }
-  const pte = w.host.pte.get(page);
+  const pte = w.host.pte.get(Number(page));
   assertModel(pte !== undefined, 'host fault left no PTE');
   return pte;
 }
 
 function anyPteIn(w: World, hva: bigint): boolean {
   const start = hva & ~0x1f_ffffn;
-  for (let i = 0n; i < PMD_PAGES; i++) if (w.host.pte.has(start + (i << 12n))) return true;
+  for (let i = 0n; i < PMD_PAGES; i++) if (w.host.pte.has(Number(start + (i << 12n)))) return true;
   return false;
 }
 
 /** get_user_mapping_size(): 2 MiB where the VMM's PTE belongs to a huge page, else 4 KiB. */
 export function getUserMappingSize(w: World, hva: bigint): bigint {
-  const pte = w.host.pte.get(hva & ~0xfffn);
+  const pte = w.host.pte.get(Number(hva & ~0xfffn));
   return pte?.huge === true ? 0x20_0000n : 0x1000n;
 }
 
 /** Drop the VMM's PTEs for [hva, hva+size) (madvise(MADV_DONTNEED) / punch hole), freeing unmapped pages. */
 export function discardHostRange(w: World, hva: bigint, size: bigint): void {
   for (let a = hva; a < hva + size; a += 0x1000n) {
-    const pte = w.host.pte.get(a);
+    const pte = w.host.pte.get(Number(a));
     if (pte === undefined) continue;
     w.t.ev({ type: 'host_mm', what: 'unmap', hva: a, pfn: pte.pfn });
     setPte(w, a, null);
-    const p = w.host.pages.get(pte.pfn);
+    const p = w.host.pages.get(Number(pte.pfn));
     if (
       p !== undefined &&
       p.mapcount === 0 &&
@@ -217,5 +218,5 @@ export function discardHostRange(w: World, hva: bigint, size: bigint): void {
 
 /** A page still referenced by a stage-2 entry keeps its reference (KVM holds none for realms, but we keep contents observable). */
 function mappedByS2(w: World, pfn: bigint): boolean {
-  return w.rmm.byPfn.has(pfn) || w.rmm.byPfn.has(pfn & ~0x1ffn);
+  return w.rmm.byPfn.has(Number(pfn)) || w.rmm.byPfn.has(Number(pfn & ~0x1ffn));
 }
