@@ -21,3 +21,5 @@ export type { MirroredFunction } from './sim/functions.js';
 export { formatTrace, formatEvent } from './explain/text.js';
 export { BUILTIN_SCENARIOS, BUILTIN_SCENARIO_NAMES, getBuiltinScenario } from './scenarios/builtin.js';
 export { MAX_REC_ENTRIES, MAX_KVM_RUNS } from './vmm/qemu.js';
+export { NOT_MODELLED } from './sim/limits.js';
+export type { ModelLimit } from './sim/limits.js';
