@@ -21,14 +21,15 @@ export function guestAccess(
   value: bigint,
   isv: boolean,
 ): OpResult {
-  w.t.ev({
-    type: 'guest_access',
-    op: write ? 'write' : 'read',
-    ipa,
-    size: BigInt(size),
-    isv,
-    value: write ? value : null,
-  });
+  if (w.t.on)
+    w.t.ev({
+      type: 'guest_access',
+      op: write ? 'write' : 'read',
+      ipa,
+      size: BigInt(size),
+      isv,
+      value: write ? value : null,
+    });
   const op: GuestOp = { kind: 'access', write, ipa, size, value, isv };
   return vmmRunVcpu(w, vcpu, op);
 }
@@ -43,7 +44,8 @@ export function guestSetMemory(w: World, vcpu: VcpuState, shared: boolean, ipa: 
   call(w, shared ? 'set_memory_decrypted' : 'set_memory_encrypted', { addr: ipa, size }, () => {
     const fn = shared ? 'rsi_set_memory_range_shared' : 'rsi_set_memory_range_protected';
     return call(w, fn, { start: ipa, end: ipa + size }, () => {
-      w.t.ev({ type: 'guest_access', op: 'RSI_IPA_STATE_SET', ipa, size, isv: false, value: null });
+      if (w.t.on)
+        w.t.ev({ type: 'guest_access', op: 'RSI_IPA_STATE_SET', ipa, size, isv: false, value: null });
       const op: GuestOp = { kind: 'rsi', base: ipa, end: ipa + size, ripas: shared ? 'empty' : 'ram' };
       res = vmmRunVcpu(w, vcpu, op);
       return res.outcome === 'completed' && op.base >= op.end ? 0 : -22;

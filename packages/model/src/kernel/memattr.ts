@@ -163,7 +163,7 @@ export function kvm_vm_set_mem_attributes(w: World, gpa: Gpa, size: bigint, priv
       }
       w.kvm.mmuInvalidateSeq++;
       w.kvm.privateAttr = setRangeAttr(w.kvm.privateAttr, start, end, priv);
-      w.t.ev({ type: 'attribute_change', gpa, size, private: priv });
+      if (w.t.on) w.t.ev({ type: 'attribute_change', gpa, size, private: priv });
       return kvm_arch_post_set_memory_attributes(w, start, end, priv);
     },
   );

@@ -70,29 +70,31 @@ export function handle_rec_exit(
   ex: Extract<RecRunResult, { kind: 'exit' }>,
 ): number {
   if (ex.reason === 'RMI_EXIT_SYNC') {
-    w.t.ev({
-      type: 'rec_exit',
-      reason: ex.reason,
-      esr: ex.esr,
-      far: ex.far,
-      hpfar: ex.hpfar,
-      gprs0: ex.gprs0,
-      ripasBase: 0n,
-      ripasTop: 0n,
-      ripas: 0,
-    });
+    if (w.t.on)
+      w.t.ev({
+        type: 'rec_exit',
+        reason: ex.reason,
+        esr: ex.esr,
+        far: ex.far,
+        hpfar: ex.hpfar,
+        gprs0: ex.gprs0,
+        ripasBase: 0n,
+        ripasTop: 0n,
+        ripas: 0,
+      });
   } else {
-    w.t.ev({
-      type: 'rec_exit',
-      reason: ex.reason,
-      esr: 0n,
-      far: 0n,
-      hpfar: 0n,
-      gprs0: 0n,
-      ripasBase: ex.base,
-      ripasTop: ex.top,
-      ripas: ex.ripas,
-    });
+    if (w.t.on)
+      w.t.ev({
+        type: 'rec_exit',
+        reason: ex.reason,
+        esr: 0n,
+        far: 0n,
+        hpfar: 0n,
+        gprs0: 0n,
+        ripasBase: ex.base,
+        ripasTop: ex.top,
+        ripas: ex.ripas,
+      });
   }
   return call(w, 'handle_rec_exit', { exit_reason: ex.reason }, () => {
     if (ex.reason === 'RMI_EXIT_SYNC') {

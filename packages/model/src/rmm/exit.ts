@@ -72,7 +72,7 @@ const flagNames = (f: number): string[] =>
   ].filter(Boolean);
 
 function injectSea(w: World, ipa: bigint, why: string): RecRunResult {
-  w.t.ev({ type: 'rmm_inject_sea', ipa, why });
+  if (w.t.on) w.t.ev({ type: 'rmm_inject_sea', ipa, why });
   w.t.acc.faults.push({ ipa: ipa as never, esr: 0n, handler: 'rmm_injected_sea', ret: 0 });
   return { kind: 'done', outcome: 'guest_sea' };
 }
@@ -189,10 +189,10 @@ function realmAccess(w: World, op: Extract<GuestOp, { kind: 'access' }>): RecRun
 function perform(w: World, op: Extract<GuestOp, { kind: 'access' }>, pa: bigint): RecRunResult {
   if (op.write) {
     writePhys(w, pa, op.size, op.value);
-    w.t.ev({ type: 'guest_write', ipa: op.ipa, pa, value: op.value });
+    if (w.t.on) w.t.ev({ type: 'guest_write', ipa: op.ipa, pa, value: op.value });
     return { kind: 'done', outcome: 'completed' };
   }
   const value = readPhys(w, pa, op.size);
-  w.t.ev({ type: 'guest_read', ipa: op.ipa, pa, value });
+  if (w.t.on) w.t.ev({ type: 'guest_read', ipa: op.ipa, pa, value });
   return { kind: 'done', outcome: 'completed', value };
 }

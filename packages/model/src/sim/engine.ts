@@ -337,11 +337,11 @@ export function runStep(w: World, s: Step): OpResult {
 
 function runNested(w: World, steps: readonly Step[]): void {
   for (const s of steps) {
-    w.t.ev({ type: 'step', index: -2, what: `interleaved: ${describeStep(s)}` });
+    if (w.t.on) w.t.ev({ type: 'step', index: -2, what: `interleaved: ${describeStep(s)}` });
     w.t.depth++;
     try {
       const r = runStep(w, s);
-      w.t.ev({ type: 'outcome', index: -2, outcome: r.outcome });
+      if (w.t.on) w.t.ev({ type: 'outcome', index: -2, outcome: r.outcome });
     } finally {
       w.t.depth--;
     }
@@ -361,7 +361,7 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
   if (!Number.isSafeInteger(budget) || budget <= 0)
     throw new RangeError(`budget: expected a positive integer, got ${String(budget)}`);
   const w = createWorld(scenario, variant, opts.trace ?? true, budget);
-  w.t.ev({ type: 'step', index: -1, what: `setup: create and activate the realm (${variant})` });
+  if (w.t.on) w.t.ev({ type: 'step', index: -1, what: `setup: create and activate the realm (${variant})` });
   activateRealm(w);
   w.t.acc = newAcc();
   const steps: StepSummary[] = [];
@@ -371,10 +371,10 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
     if (w.t.on) w.t.ev({ type: 'step', index: i, what: describeStep(s) });
     const r = runStep(w, s);
     const acc = w.t.acc;
-    w.t.ev({ type: 'outcome', index: i, outcome: r.outcome });
+    if (w.t.on) w.t.ev({ type: 'outcome', index: i, outcome: r.outcome });
     for (const v of checkInvariants(w, i)) {
       violations.push(v);
-      w.t.ev({ type: 'violation', invariant: v.invariant, message: v.message });
+      if (w.t.on) w.t.ev({ type: 'violation', invariant: v.invariant, message: v.message });
     }
     const sum: StepSummary = {
       outcome: r.outcome,

@@ -243,7 +243,7 @@ export function decide(w: World, fn: string, what: string | (() => string)): voi
 
 /** WARN_ON(cond) in `fn`: traced, recorded in the step's warnings; never throws. */
 export function WARN_ON(w: World, fn: string, cond: string): void {
-  w.t.ev({ type: 'warn_on', fn, cond });
+  if (w.t.on) w.t.ev({ type: 'warn_on', fn, cond });
   w.t.acc.warnings.push(fn);
 }
 

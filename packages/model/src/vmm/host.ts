@@ -124,7 +124,7 @@ function hugeBlockFits(m: Memslot, hva: bigint): boolean {
 function populateHuge(w: World, hva: bigint, kind: HostPageKind): HostPte {
   const start = hva & ~0x1f_ffffn;
   const head = allocPages(w, PMD_PAGES, kind);
-  w.t.ev({ type: 'host_mm', what: 'alloc_huge', hva: start, pfn: head });
+  if (w.t.on) w.t.ev({ type: 'host_mm', what: 'alloc_huge', hva: start, pfn: head });
   for (let i = 0n; i < PMD_PAGES; i++) {
     const old = w.host.pte.get(Number(start + (i << 12n)));
     if (old !== undefined) copyPage(w, old.pfn, head + i);
@@ -150,7 +150,7 @@ export function handleHostFault(w: World, hva: bigint, write: boolean): HostPte 
     case 'anon-shared': {
       assertModel(cur === undefined, 'shmem PTEs are always writable');
       const pfn = allocPages(w, 1n, 'shmem');
-      w.t.ev({ type: 'host_mm', what: 'alloc', hva: page, pfn });
+      if (w.t.on) w.t.ev({ type: 'host_mm', what: 'alloc', hva: page, pfn });
       setPte(w, page, { pfn, writable: true, huge: false });
       break;
     }
@@ -162,7 +162,7 @@ export function handleHostFault(w: World, hva: bigint, write: boolean): HostPte 
     case 'thp':
     case 'anon-private': {
       if (!write) {
-        w.t.ev({ type: 'host_mm', what: 'zero_page', hva: page, pfn: w.host.zeroPfn });
+        if (w.t.on) w.t.ev({ type: 'host_mm', what: 'zero_page', hva: page, pfn: w.host.zeroPfn });
         setPte(w, page, { pfn: w.host.zeroPfn, writable: false, huge: false });
       } else if (backing === 'thp' && cur === undefined && hugeBlockFits(m, page) && !anyPteIn(w, page)) {
         populateHuge(w, page, 'huge');
@@ -170,7 +170,7 @@ export function handleHostFault(w: World, hva: bigint, write: boolean): HostPte 
         const pfn = allocPages(w, 1n, 'anon');
         if (cur !== undefined) {
           copyPage(w, cur.pfn, pfn);
-          w.t.ev({ type: 'host_mm', what: 'cow_break', hva: page, pfn });
+          if (w.t.on) w.t.ev({ type: 'host_mm', what: 'cow_break', hva: page, pfn });
         } else w.t.ev({ type: 'host_mm', what: 'alloc', hva: page, pfn });
         setPte(w, page, { pfn, writable: true, huge: false });
       }
@@ -201,7 +201,7 @@ export function discardHostRange(w: World, hva: bigint, size: bigint): void {
   for (let a = hva; a < hva + size; a += 0x1000n) {
     const pte = w.host.pte.get(Number(a));
     if (pte === undefined) continue;
-    w.t.ev({ type: 'host_mm', what: 'unmap', hva: a, pfn: pte.pfn });
+    if (w.t.on) w.t.ev({ type: 'host_mm', what: 'unmap', hva: a, pfn: pte.pfn });
     setPte(w, a, null);
     const p = w.host.pages.get(Number(pte.pfn));
     if (

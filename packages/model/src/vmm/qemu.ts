@@ -66,29 +66,31 @@ export function vmmRunVcpu(w: World, vcpu: VcpuState, op: GuestOp): OpResult {
     const errno = ret < 0 ? errnoName(-ret) : null;
     const mf = run.exitReason === 'KVM_EXIT_MEMORY_FAULT' ? run.memoryFault : null;
     const mmio = run.exitReason === 'KVM_EXIT_MMIO' ? run.mmio : null;
-    w.t.ev({
-      type: 'exit_to_vmm',
-      ret: ret < 0 ? -1 : ret,
-      errno,
-      exitReason: run.exitReason,
-      gpa: mf?.gpa ?? mmio?.physAddr ?? null,
-      size: mf?.size ?? (mmio !== null ? BigInt(mmio.len) : null),
-      flags: mf?.flags ?? null,
-      isWrite: mmio?.isWrite ?? null,
-    });
+    if (w.t.on)
+      w.t.ev({
+        type: 'exit_to_vmm',
+        ret: ret < 0 ? -1 : ret,
+        errno,
+        exitReason: run.exitReason,
+        gpa: mf?.gpa ?? mmio?.physAddr ?? null,
+        size: mf?.size ?? (mmio !== null ? BigInt(mmio.len) : null),
+        flags: mf?.flags ?? null,
+        isWrite: mmio?.isWrite ?? null,
+      });
     if (ret === 0 && mmio !== null) {
       w.t.acc.exits.push({ reason: 'KVM_EXIT_MMIO', gpa: asGpa(mmio.physAddr), isWrite: mmio.isWrite });
       if (mmio.isWrite) w.vmm.mmio.set(mmio.physAddr, mmio.data);
       else mmio.data = w.vmm.mmio.get(mmio.physAddr) ?? 0n;
-      w.t.ev({
-        type: 'vmm_action',
-        what: mmio.isWrite ? 'MMIO write emulated' : 'MMIO read emulated',
-        args: { phys_addr: mmio.physAddr, data: mmio.data },
-      });
+      if (w.t.on)
+        w.t.ev({
+          type: 'vmm_action',
+          what: mmio.isWrite ? 'MMIO write emulated' : 'MMIO read emulated',
+          args: { phys_addr: mmio.physAddr, data: mmio.data },
+        });
       continue;
     }
     if (ret === 0) {
-      w.t.ev({ type: 'vmm_action', what: 'exit reason the VMM does not handle: stop', args: {} });
+      if (w.t.on) w.t.ev({ type: 'vmm_action', what: 'exit reason the VMM does not handle: stop', args: {} });
       return { outcome: 'vmm_exit' };
     }
     if (errno === 'EFAULT' && mf !== null) {
@@ -99,7 +101,7 @@ export function vmmRunVcpu(w: World, vcpu: VcpuState, op: GuestOp): OpResult {
         flags: mf.flags,
       });
       if (w.sc.vmm.onMemoryFault === 'stop') {
-        w.t.ev({ type: 'vmm_action', what: 'KVM_EXIT_MEMORY_FAULT: policy stop', args: {} });
+        if (w.t.on) w.t.ev({ type: 'vmm_action', what: 'KVM_EXIT_MEMORY_FAULT: policy stop', args: {} });
         return { outcome: 'vmm_exit', errno: 'EFAULT' };
       }
       const toPrivate = (mf.flags & KVM_MEMORY_EXIT_FLAG_PRIVATE) !== 0n;
@@ -107,7 +109,8 @@ export function vmmRunVcpu(w: World, vcpu: VcpuState, op: GuestOp): OpResult {
         return { outcome: 'vmm_exit', errno: 'EFAULT' };
       continue;
     }
-    w.t.ev({ type: 'vmm_action', what: `KVM_RUN failed (${errno ?? ret}): vCPU stopped`, args: {} });
+    if (w.t.on)
+      w.t.ev({ type: 'vmm_action', what: `KVM_RUN failed (${errno ?? ret}): vCPU stopped`, args: {} });
     return { outcome: 'kvm_run_error', errno: errno ?? String(ret) };
   }
   return { outcome: 'no_progress' };
@@ -122,20 +125,21 @@ function vmmHva(w: World, g: Gpa): bigint | undefined {
 export function vmmRead(w: World, g: Gpa, size: AccessSize): OpResult {
   const hva = vmmHva(w, g);
   if (hva === undefined) {
-    w.t.ev({ type: 'vmm_action', what: 'read outside guest RAM', args: { gpa: g } });
+    if (w.t.on) w.t.ev({ type: 'vmm_action', what: 'read outside guest RAM', args: { gpa: g } });
     return { outcome: 'vmm_exit' };
   }
   const pte = handleHostFault(w, hva, false);
   if (granuleState(w, pte.pfn << 12n) !== 'undelegated') {
-    w.t.ev({
-      type: 'vmm_action',
-      what: 'granule protection fault: the page is delegated to the realm (SIGBUS)',
-      args: { gpa: g, pfn: pte.pfn },
-    });
+    if (w.t.on)
+      w.t.ev({
+        type: 'vmm_action',
+        what: 'granule protection fault: the page is delegated to the realm (SIGBUS)',
+        args: { gpa: g, pfn: pte.pfn },
+      });
     return { outcome: 'vmm_exit' };
   }
   const value = readPhys(w, (pte.pfn << 12n) + (hva & 0xfffn), size);
-  w.t.ev({ type: 'vmm_read', gpa: g, hva, pfn: pte.pfn, value });
+  if (w.t.on) w.t.ev({ type: 'vmm_read', gpa: g, hva, pfn: pte.pfn, value });
   return { outcome: 'completed', value };
 }
 
@@ -143,20 +147,21 @@ export function vmmRead(w: World, g: Gpa, size: AccessSize): OpResult {
 export function vmmWrite(w: World, g: Gpa, size: AccessSize, value: bigint): OpResult {
   const hva = vmmHva(w, g);
   if (hva === undefined) {
-    w.t.ev({ type: 'vmm_action', what: 'write outside guest RAM', args: { gpa: g } });
+    if (w.t.on) w.t.ev({ type: 'vmm_action', what: 'write outside guest RAM', args: { gpa: g } });
     return { outcome: 'vmm_exit' };
   }
   const pte = handleHostFault(w, hva, true);
   if (granuleState(w, pte.pfn << 12n) !== 'undelegated') {
-    w.t.ev({
-      type: 'vmm_action',
-      what: 'granule protection fault: the page is delegated to the realm (SIGBUS)',
-      args: { gpa: g, pfn: pte.pfn },
-    });
+    if (w.t.on)
+      w.t.ev({
+        type: 'vmm_action',
+        what: 'granule protection fault: the page is delegated to the realm (SIGBUS)',
+        args: { gpa: g, pfn: pte.pfn },
+      });
     return { outcome: 'vmm_exit' };
   }
   writePhys(w, (pte.pfn << 12n) + (hva & 0xfffn), size, value);
-  w.t.ev({ type: 'vmm_write', gpa: g, hva, pfn: pte.pfn, value });
+  if (w.t.on) w.t.ev({ type: 'vmm_write', gpa: g, hva, pfn: pte.pfn, value });
   return { outcome: 'completed' };
 }
 
