@@ -76,8 +76,7 @@ export function setRtte(w: World, rtt: Rtt, idx: number, next: Rtte, trace = tru
   if (isAssigned(next)) indexLeaf(w, ipa, rtt.level, next);
   w.t.acc.dirtyIpas.push(Number(ipa));
   if (trace && w.t.on)
-    if (w.t.on)
-      w.t.ev({ type: 'rtte_change', ipa, level: rtt.level, from: rtteName(prev), to: rtteName(next) });
+    w.t.ev({ type: 'rtte_change', ipa, level: rtt.level, from: rtteName(prev), to: rtteName(next) });
 }
 
 function indexLeaf(w: World, ipa: bigint, level: number, e: Rtte & { pa: bigint }): void {
