@@ -23,6 +23,7 @@ import {
 } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { renderMermaidSVG } from 'beautiful-mermaid';
 
 const OUT = resolve('bench/out/diagrams');
 const RUNS = Number(process.env['RUNS'] ?? 3);
@@ -161,6 +162,13 @@ function walk(/** @type {string} */ dir) {
 }
 
 mkdirSync(OUT, { recursive: true });
+
+// The renderer alone, in this process: the part of the added build time that is layout.
+const r0 = process.hrtime.bigint();
+for (let i = 1; i <= PAGES; i++)
+  renderMermaidSVG(diagram(i), { bg: 'var(--bg)', fg: 'var(--fg)', transparent: true });
+const renderMs = Number(process.hrtime.bigint() - r0) / 1e6;
+
 const without = site('without', false);
 const withD = site('with', true);
 /** @type {number[]} */
@@ -201,6 +209,7 @@ const result = {
   medianWith: median(tWith),
   addedSeconds: added,
   addedMsPerDiagram: (added * 1000) / PAGES,
+  rendererMsFor20: renderMs,
   diagramJsBytesPerPage: Math.max(...rows.map((r) => r.jsAdded)),
   htmlBytesAddedPerDiagram: Math.round(rows.reduce((n, r) => n + r.htmlAdded, 0) / PAGES),
   jsFilesMentioningMermaid: mermaidInJs.map((p) => relative(withD, p)),
@@ -213,6 +222,9 @@ console.log(
 );
 console.log(
   `  median without ${result.medianWithout.toFixed(2)} s, with ${result.medianWith.toFixed(2)} s: diagrams add ${added.toFixed(2)} s (${result.addedMsPerDiagram.toFixed(0)} ms per diagram)`,
+);
+console.log(
+  `  the renderer alone (beautiful-mermaid, in one process, cold): ${renderMs.toFixed(0)} ms for ${PAGES} diagrams`,
 );
 console.log(`Page JavaScript, per page with a diagram vs the same page without:`);
 for (const r of rows)

@@ -124,6 +124,8 @@ describe('checkMermaid rejects what the renderer would drop or misdraw', () => {
     ['sequenceDiagram\n  autonumber\n  A->>B: x', 2, /"autonumber" is not drawn/],
     ['sequenceDiagram\n  loop forever\n  A->>B: x', 2, /"loop" block not closed/],
     ['sequenceDiagram\n  A->>B: x\n  end', 3, /"end" without an open block/],
+    ['sequenceDiagram\n  Note over A: first\n  A->>B: x', 2, /Note before the first message/],
+    ["%%{init: {'theme': 'dark'}}%%\nflowchart TD\n  A --> B", 1, /directives are not supported/],
   ])('%j → line %i', (source, line, message) => {
     let error: unknown;
     try {

@@ -61,10 +61,16 @@ const TEXT_ARROW = /^(<)?(--|-\.|==)\s+(.+?)\s+(-->|---|\.->|-\.-|==>|===)/;
 
 /** Split the source into non-empty, non-comment lines, keeping their line numbers. */
 function meaningfulLines(source: string): SourceLine[] {
-  return source
-    .split('\n')
-    .map((raw, i) => ({ text: raw.trim(), line: i + 1 }))
-    .filter((l) => l.text.length > 0 && !l.text.startsWith('%%'));
+  const lines = source.split('\n').map((raw, i) => ({ text: raw.trim(), line: i + 1 }));
+  const directive = lines.find((l) => l.text.startsWith('%%{'));
+  if (directive) {
+    // The renderer would skip it as a comment; colours and fonts come from the site's theme.
+    throw new MermaidSyntaxError(
+      '%%{init}%% directives are not supported: the site theme styles diagrams',
+      directive.line,
+    );
+  }
+  return lines.filter((l) => l.text.length > 0 && !l.text.startsWith('%%'));
 }
 
 /** Check a diagram's source; throws MermaidSyntaxError naming the first bad line. */
