@@ -66,7 +66,7 @@ describe('formatTrace', () => {
     const text = formatTrace(
       runScenario(getBuiltinScenario('shared-fault-zero-page'), { variant: 'v14' }).trace,
     );
-    expect(text).toContain('REC exit RMI_EXIT_SYNC: esr=0x92000007 far=0x10046880000 hpfar=0x100468800');
+    expect(text).toContain('REC exit RMI_EXIT_SYNC: esr=0x92000007 far=0x0 hpfar=0x100468800');
     expect(text).toMatch(/\n {6}user_mem_abort\(fault_ipa=0x10046880000, write_fault=false\)\n/);
     expect(text).toContain('WARNING in realm_map_ipa: WARN_ON(!(prot & KVM_PGTABLE_PROT_W))');
     expect(text).toContain('realm_map_ipa → -EFAULT');

@@ -181,7 +181,9 @@ function realmAccess(w: World, op: Extract<GuestOp, { kind: 'access' }>): RecRun
     if (op.size === 8) esr |= ESR_ELx_SF;
   }
   const sanitised = sanitiseEsr(w, esr, isProtected, op.isv, perm);
-  const far = isProtected ? 0n : ipa & ~0xfffn;
+  // FAR: 0 for protected IPAs; for an emulatable access only the offset within the granule
+  // (TF-RMM masks with ~GRANULE_MASK); the sources do not say for ISV=0, so the model reports 0.
+  const far = !isProtected && op.isv ? ipa & 0xfffn : 0n;
   const gprs0 = !isProtected && op.isv && op.write ? op.value : 0n;
   return { kind: 'exit', reason: 'RMI_EXIT_SYNC', esr: sanitised, far, hpfar: (ipa >> 12n) << 4n, gprs0 };
 }
