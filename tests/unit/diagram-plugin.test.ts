@@ -186,6 +186,17 @@ describe('the Sätteri plugin', () => {
     );
   });
 
+  it('gives two identical fences on one page different id prefixes, and honours id="…"', async () => {
+    const fence = ['```mermaid', 'flowchart LR', '  a_b --> c_d', '```', ''];
+    const code = await compile(
+      [...fence, ...fence, '```mermaid id="mine"', 'flowchart LR', '  x --> y', '```', ''].join('\n'),
+    );
+    const prefixes = [...code.matchAll(/"data-diagram": "([^"]+)"/g)].map((m) => m[1]);
+    expect(prefixes).toHaveLength(3);
+    expect(new Set(prefixes).size).toBe(3);
+    expect(prefixes[2]).toBe('mine');
+  });
+
   it('fails on an unknown fence meta key rather than ignoring it', async () => {
     await expect(compile('```mermaid titel="x"\nflowchart TD\n  A --> B\n```\n')).rejects.toThrow(
       /example\.mdx:1: mermaid: unknown fence meta titel/,

@@ -88,10 +88,13 @@ const plainLabel = (s: string): string =>
  * its output afterwards, so one diagram drawn for many scenarios is laid out once per build.
  */
 const layouts = new Map<string, string>();
+/** Enough for every diagram of a site; a long dev session editing diagrams drops the oldest. */
+const MAX_LAYOUTS = 500;
 function layout(source: string): string {
   let svg = layouts.get(source);
   if (svg === undefined) {
     svg = renderMermaidSVG(source, { bg: 'var(--bg)', fg: 'var(--fg)', transparent: true });
+    if (layouts.size >= MAX_LAYOUTS) layouts.delete(layouts.keys().next().value ?? '');
     layouts.set(source, svg);
   }
   return svg;
