@@ -73,20 +73,30 @@ export function setRtte(w: World, rtt: Rtt, idx: number, next: Rtte, trace = tru
   const ipa = entryIpa(rtt, idx);
   if (isAssigned(prev)) unindexLeaf(w, ipa, prev.pa);
   rtt.entries[idx] = next;
-  if (isAssigned(next)) indexLeaf(w, ipa, rtt.level, next);
+  if (isAssigned(next)) indexLeaf(w, ipa, next);
   w.t.acc.dirtyIpas.push(Number(ipa));
   if (trace && w.t.on)
     w.t.ev({ type: 'rtte_change', ipa, level: rtt.level, from: rtteName(prev), to: rtteName(next) });
 }
 
-function indexLeaf(w: World, ipa: bigint, level: number, e: Rtte & { pa: bigint }): void {
-  w.rmm.leaves.set(Number(ipa), { level, e });
+function indexLeaf(w: World, ipa: bigint, e: Rtte & { pa: bigint }): void {
   const head = Number(e.pa >> 12n);
   const s = w.rmm.byPfn.get(head);
   if (s === undefined) w.rmm.byPfn.set(head, ipa);
   else if (typeof s === 'bigint') {
     if (s !== ipa) w.rmm.byPfn.set(head, [s, ipa]);
   } else if (!s.includes(ipa)) s.push(ipa);
+}
+
+/** The assigned leaf entry that starts exactly at `ipa`, if any (walks the RTTs). */
+export function leafAt(
+  w: World,
+  ipa: bigint,
+): { level: number; e: Extract<Rtte, { pa: bigint }> } | undefined {
+  const r = rttWalk(w, ipa);
+  if ((r.e.s === 'assigned' || r.e.s === 'assigned_ns') && entryIpa(r.rtt, r.idx) === ipa)
+    return { level: r.level, e: r.e };
+  return undefined;
 }
 
 /** The assigned leaf IPAs whose entry starts at PFN `head`. */
@@ -96,7 +106,6 @@ export function leavesAt(w: World, head: bigint | number): readonly bigint[] {
 }
 
 function unindexLeaf(w: World, ipa: bigint, pa: bigint): void {
-  w.rmm.leaves.delete(Number(ipa));
   const head = Number(pa >> 12n);
   const s = w.rmm.byPfn.get(head);
   if (s === undefined) return;
@@ -138,7 +147,7 @@ export function unfold(w: World, parent: Rtte, level: number, base: bigint, pa: 
     for (let i = 0; i < 512; i++) {
       const e = entries[i];
       if (e !== undefined && (e.s === 'assigned' || e.s === 'assigned_ns'))
-        indexLeaf(w, base + BigInt(i) * step, level, e);
+        indexLeaf(w, base + BigInt(i) * step, e);
     }
   }
   return rtt;

@@ -155,7 +155,6 @@ export function createWorld(sc: Scenario, variant: Variant, trace: boolean, budg
       root,
       granules: new Map(),
       recs: new Map(),
-      leaves: new Map(),
       byPfn: new Map(),
     },
     kvm: {

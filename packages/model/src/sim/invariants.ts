@@ -10,7 +10,7 @@
  */
 import { levelSize } from '../arch/geometry.js';
 import { RMI_S2AP_DIRECT_WRITE } from '../rmm/constants.js';
-import { granuleState, leavesAt } from '../rmm/rtt.js';
+import { granuleState, leafAt, leavesAt } from '../rmm/rtt.js';
 import { gfnToHva, memslotForGfn } from '../vmm/host.js';
 import { assertModel } from './errors.js';
 import type { Violation } from './result.js';
@@ -21,7 +21,7 @@ export function checkInvariants(w: World, step: number): Violation[] {
   const acc = w.t.acc;
   if (acc.dirtyIpas.length === 0 && acc.dirtyPfns.length === 0) return [];
   const cand = new Set<number>();
-  for (const ipa of acc.dirtyIpas) if (w.rmm.leaves.has(ipa)) cand.add(ipa);
+  for (const ipa of acc.dirtyIpas) cand.add(ipa);
   for (const pfn of acc.dirtyPfns) {
     // The entry may start at this page, or at the head of a 2 MiB or 1 GiB block holding it.
     for (const head of [pfn, pfn - (pfn % 512), pfn - (pfn % 262144)]) {
@@ -32,7 +32,7 @@ export function checkInvariants(w: World, step: number): Violation[] {
   const sorted = [...cand].sort((a, b) => a - b);
   for (const n of sorted) {
     const ipa = BigInt(n);
-    const leaf = w.rmm.leaves.get(n);
+    const leaf = leafAt(w, ipa);
     if (leaf === undefined) continue;
     const e = leaf.e;
     const size = levelSize(leaf.level);
@@ -86,9 +86,7 @@ function writableSharedProblem(w: World, ipa: bigint, pa: bigint): string | null
   const pfn = pa >> 12n;
   const where = `writable shared mapping at IPA ${hex(ipa)} → PFN ${hex(pfn)}`;
   if (pfn === w.host.zeroPfn) return `${where} is the host's shared zero page`;
-  const others = leavesAt(w, pfn).filter(
-    (o) => o !== ipa && w.rmm.leaves.get(Number(o))?.e.s === 'assigned_ns',
-  );
+  const others = leavesAt(w, pfn).filter((o) => o !== ipa && leafAt(w, o)?.e.s === 'assigned_ns');
   if (others.length > 0) return `${where} also backs IPA ${others.map(hex).join(', ')}`;
   const gfn = (ipa - w.geom.sharedBit) >> 12n;
   const m = memslotForGfn(w, gfn);

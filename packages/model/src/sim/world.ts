@@ -55,8 +55,6 @@ export interface RmmState {
   /** Granule states by PFN (number keys: Map lookups on bigint keys are several times slower). */
   granules: Map<number, GranuleState>;
   recs: Map<number, RecState>;
-  /** Assigned leaf entries by IPA (index for the invariant checks). */
-  leaves: Map<number, { level: number; e: Rtte }>;
   /** Assigned leaf IPAs by head PFN: one IPA, or a list when several entries share the page. */
   byPfn: Map<number, bigint | bigint[]>;
 }
