@@ -51,7 +51,7 @@ export function checkInvariants(w: World, step: number): Violation[] {
         const msg = writableSharedProblem(w, ipa, e.pa);
         if (msg !== null) out.push({ invariant: 3, step, message: msg });
       }
-    } else if (e.s === 'assigned') {
+    } else {
       assertModel(!shared, `protected entry at shared IPA ${hex(ipa)}`);
       for (let g = 0n; g < size; g += 0x1000n) {
         const st = granuleState(w, e.pa + g);
