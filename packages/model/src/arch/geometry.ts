@@ -32,12 +32,23 @@ export interface Stage2Geometry {
   readonly sharedBit: bigint;
 }
 
+/** levelSize() for levels 0…3, computed once (the fault path asks for it on every walk). */
+const LEVEL_SIZE: readonly bigint[] = [0, 1, 2, 3].map(
+  (l) => 1n << (PAGE_SHIFT + BigInt(BITS_PER_LEVEL * (PAGE_LEVEL - l))),
+);
+
 /** Bytes mapped by one entry at `level` (L3: 4 KiB, L2: 2 MiB, L1: 1 GiB, L0: 512 GiB). */
 export function levelSize(level: number): bigint {
-  if (!Number.isInteger(level) || level < 0 || level > PAGE_LEVEL) {
+  const size = LEVEL_SIZE[level];
+  if (size === undefined || !Number.isInteger(level)) {
     throw new RangeError(`level: expected an integer 0…3, got ${String(level)}`);
   }
-  return 1n << (PAGE_SHIFT + BigInt(BITS_PER_LEVEL * (PAGE_LEVEL - level)));
+  return size;
+}
+
+/** levelSize() as a number: exact, every level size is a power of two below 2^53. */
+export function levelSizeNumber(level: number): number {
+  return Number(levelSize(level));
 }
 
 /** The stage-2 geometry for an IPA width of 32…52 bits. */

@@ -30,22 +30,29 @@ const { RMI_SUCCESS, RMI_ERROR_INPUT, RMI_ERROR_REALM, RMI_ERROR_RTT } = RMI_STA
 
 type Body = () => { status: number; index?: number; out?: Record<string, bigint> };
 
+/** The output of a command that returns no values (shared: callers only read `out`). */
+const NO_OUT: Readonly<Record<string, bigint>> = Object.freeze({});
+
 function rmi(w: World, cmd: RmiCommand, args: Args, body: Body): RmiResult {
   const t = w.t;
   t.tick();
-  const ev = {
-    type: 'rmi_call' as const,
-    depth: t.depth,
-    cmd,
-    fid: RMI_FID[cmd],
-    args,
-    status: '',
-    index: 0,
-    ret: 0,
-    out: {} as Args,
-  };
-  if (t.events !== null) t.events.push(ev);
-  // (the event object is small; it is filled in below and only kept when tracing)
+  // The event is pushed before the body runs (it comes before the state changes it causes) and
+  // filled in afterwards; without tracing no event is built.
+  const ev =
+    t.events === null
+      ? null
+      : {
+          type: 'rmi_call' as const,
+          depth: t.depth,
+          cmd,
+          fid: RMI_FID[cmd],
+          args,
+          status: '',
+          index: 0,
+          ret: 0,
+          out: NO_OUT as Args,
+        };
+  if (ev !== null) t.events?.push(ev);
   t.depth++;
   let r: ReturnType<Body>;
   try {
@@ -55,12 +62,15 @@ function rmi(w: World, cmd: RmiCommand, args: Args, body: Body): RmiResult {
   }
   const index = r.index ?? 0;
   const ret = rmiRet(r.status, index);
-  const out = r.out ?? {};
-  ev.status = rmiStatusName(r.status);
-  ev.index = index;
-  ev.ret = ret;
-  ev.out = out;
-  t.acc.rmi.push({ cmd, status: ev.status, index });
+  const out = r.out ?? NO_OUT;
+  const status = rmiStatusName(r.status);
+  if (ev !== null) {
+    ev.status = status;
+    ev.index = index;
+    ev.ret = ret;
+    ev.out = out;
+  }
+  t.acc.rmi.push({ cmd, status, index });
   return { ret, status: r.status, index, out };
 }
 

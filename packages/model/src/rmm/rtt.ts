@@ -4,15 +4,10 @@
  * unassigned/assigned/table with a RIPAS in the protected half, unassigned_ns/assigned_ns with
  * MemAttr and S2AP in the unprotected half.
  */
-import { levelSize, PAGE_LEVEL } from '../arch/geometry.js';
+import { levelSize, levelSizeNumber, PAGE_LEVEL } from '../arch/geometry.js';
 import type { GranuleState, Rtt, Rtte, World } from '../sim/world.js';
 import { assertModel } from '../sim/errors.js';
 import { RMI_S2AP_DIRECT_READ, RMI_S2AP_DIRECT_WRITE } from './constants.js';
-
-/** log2 of the bytes one entry at `level` maps. */
-const LEVEL_SHIFT: readonly bigint[] = [0, 1, 2, 3].map((l) => 12n + 9n * BigInt(PAGE_LEVEL - l));
-export const levelShift = (level: number): bigint =>
-  LEVEL_SHIFT[level] ?? 12n + 9n * BigInt(PAGE_LEVEL - level);
 
 /** The TF-RMM name of an entry state, e.g. `unassigned_ram`, `assigned_ns`, `table`. */
 export function rtteName(e: Rtte): string {
@@ -44,15 +39,20 @@ export interface WalkResult {
   readonly e: Rtte;
 }
 
-function indexIn(rtt: Rtt, ipa: bigint): number {
-  return Number((ipa - rtt.base) >> levelShift(rtt.level));
+/*
+ * IPAs are below 2^52 and RTT bases and entry sizes are powers-of-two multiples, so the index
+ * arithmetic is exact in doubles; it avoids a bigint allocation per level of every walk.
+ */
+function indexIn(rtt: Rtt, ipa: number): number {
+  return Math.floor((ipa - Number(rtt.base)) / levelSizeNumber(rtt.level));
 }
 
 /** Walk from the root towards `ipa`, stopping at a non-table entry or at `maxLevel`. */
 export function rttWalk(w: World, ipa: bigint, maxLevel = PAGE_LEVEL): WalkResult {
   let rtt = w.rmm.root;
+  const n = Number(ipa);
   for (;;) {
-    const idx = indexIn(rtt, ipa);
+    const idx = indexIn(rtt, n);
     const e = rtt.entries[idx];
     assertModel(e !== undefined, `RTT walk of 0x${ipa.toString(16)} left the L${rtt.level} table`);
     if (e.s !== 'table' || rtt.level >= maxLevel) return { rtt, idx, level: rtt.level, e };
@@ -61,7 +61,8 @@ export function rttWalk(w: World, ipa: bigint, maxLevel = PAGE_LEVEL): WalkResul
 }
 
 /** IPA of entry `idx` of `rtt`. */
-export const entryIpa = (rtt: Rtt, idx: number): bigint => rtt.base + (BigInt(idx) << levelShift(rtt.level));
+export const entryIpa = (rtt: Rtt, idx: number): bigint =>
+  BigInt(Number(rtt.base) + idx * levelSizeNumber(rtt.level));
 
 const isAssigned = (e: Rtte): e is Extract<Rtte, { pa: bigint }> =>
   e.s === 'assigned' || e.s === 'assigned_ns';

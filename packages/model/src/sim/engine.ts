@@ -18,7 +18,16 @@ import { Prng } from './prng.js';
 import { checkInvariants } from './invariants.js';
 import type { RunResult, StepSummary, Violation } from './result.js';
 import { hex, type TraceEvent } from './trace.js';
-import { call, decide, newAcc, Tracer, type Rtte, type VcpuState, type World } from './world.js';
+import {
+  call,
+  decide,
+  newAcc,
+  Tracer,
+  type Rtte,
+  type StepAcc,
+  type VcpuState,
+  type World,
+} from './world.js';
 
 export interface RunOptions {
   /** Overrides `scenario.variant`. */
@@ -347,6 +356,32 @@ function runNested(w: World, steps: readonly Step[]): void {
   }
 }
 
+const NOTHING: readonly never[] = Object.freeze([]);
+
+/** An exact-size copy of a list a step built up (the shared empty list when it is empty). */
+const settle = <T>(list: readonly T[]): readonly T[] => (list.length === 0 ? NOTHING : list.slice());
+
+/**
+ * The summary of one step: `value` and `errno` only where the step has them, in the key order the
+ * JSON output shows (outcome, value, exits, errno, faults, rmi, warnings).
+ */
+function stepSummary(r: OpResult, acc: StepAcc): StepSummary {
+  const { outcome, value, errno } = r;
+  // The summaries live as long as the result: keep exact-size copies, not the step's growable lists.
+  const exits = settle(acc.exits);
+  const faults = settle(acc.faults);
+  const rmi = settle(acc.rmi);
+  const warnings = settle(acc.warnings);
+  if (errno === undefined) {
+    return value === undefined
+      ? { outcome, exits, faults, rmi, warnings }
+      : { outcome, value, exits, faults, rmi, warnings };
+  }
+  return value === undefined
+    ? { outcome, exits, errno, faults, rmi, warnings }
+    : { outcome, value, exits, errno, faults, rmi, warnings };
+}
+
 /**
  * Run a scenario under a variant (default: the scenario's own). Never throws for behaviour the
  * brief describes; throws RangeError/TypeError for bad model-API input, ModelInvariantError for an
@@ -375,16 +410,7 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
       violations.push(v);
       if (w.t.on) w.t.ev({ type: 'violation', invariant: v.invariant, message: v.message });
     }
-    const sum: StepSummary = {
-      outcome: r.outcome,
-      ...(r.value !== undefined ? { value: r.value } : {}),
-      exits: acc.exits,
-      ...(r.errno !== undefined ? { errno: r.errno } : {}),
-      faults: acc.faults,
-      rmi: acc.rmi,
-      warnings: acc.warnings,
-    };
-    steps.push(sum);
+    steps.push(stepSummary(r, acc));
   });
   return { variant, steps, violations, trace: w.t.events ?? [] };
 }

@@ -17,17 +17,31 @@ import type { Violation } from './result.js';
 import { hex } from './trace.js';
 import type { World } from './world.js';
 
-export function checkInvariants(w: World, step: number): Violation[] {
+/** No violations (shared: most steps have none, and callers only read the list). */
+const NONE: readonly Violation[] = Object.freeze([]);
+
+/** Add the IPAs of the assigned leaf entries that start at PFN `head` to `cand`. */
+function addLeavesAt(w: World, head: number, cand: Set<number>): void {
+  const s = w.rmm.byPfn.get(head);
+  if (s === undefined) return;
+  if (typeof s === 'bigint') cand.add(Number(s));
+  else for (const ipa of s) cand.add(Number(ipa));
+}
+
+export function checkInvariants(w: World, step: number): readonly Violation[] {
   const acc = w.t.acc;
-  if (acc.dirtyIpas.length === 0 && acc.dirtyPfns.length === 0) return [];
-  const cand = new Set<number>();
-  for (const ipa of acc.dirtyIpas) cand.add(ipa);
+  if (acc.dirtyIpas.length === 0 && acc.dirtyPfns.length === 0) return NONE;
+  const cand = new Set<number>(acc.dirtyIpas);
+  let last = -1;
   for (const pfn of acc.dirtyPfns) {
+    if (pfn === last) continue;
+    last = pfn;
     // The entry may start at this page, or at the head of a 2 MiB or 1 GiB block holding it.
-    for (const head of [pfn, pfn - (pfn % 512), pfn - (pfn % 262144)]) {
-      for (const ipa of leavesAt(w, head)) cand.add(Number(ipa));
-    }
+    addLeavesAt(w, pfn, cand);
+    addLeavesAt(w, pfn - (pfn % 512), cand);
+    addLeavesAt(w, pfn - (pfn % 262144), cand);
   }
+  if (cand.size === 0) return NONE;
   const out: Violation[] = [];
   const sorted = [...cand].sort((a, b) => a - b);
   for (const n of sorted) {
@@ -84,19 +98,21 @@ function firstProtectedGranule(w: World, pa: bigint, size: bigint): bigint | nul
 
 function writableSharedProblem(w: World, ipa: bigint, pa: bigint): string | null {
   const pfn = pa >> 12n;
-  const where = `writable shared mapping at IPA ${hex(ipa)} → PFN ${hex(pfn)}`;
-  if (pfn === w.host.zeroPfn) return `${where} is the host's shared zero page`;
+  // The message is built only when there is a problem.
+  const where = (): string => `writable shared mapping at IPA ${hex(ipa)} → PFN ${hex(pfn)}`;
+  if (pfn === w.host.zeroPfn) return `${where()} is the host's shared zero page`;
   const others = leavesAt(w, pfn).filter((o) => o !== ipa && leafAt(w, o)?.e.s === 'assigned_ns');
-  if (others.length > 0) return `${where} also backs IPA ${others.map(hex).join(', ')}`;
+  if (others.length > 0) return `${where()} also backs IPA ${others.map(hex).join(', ')}`;
   const gfn = (ipa - w.geom.sharedBit) >> 12n;
   const m = memslotForGfn(w, gfn);
   if (m === undefined) return null;
   const pte = w.host.pte.get(Number(gfnToHva(m, gfn)));
   if (pte === undefined || pte.pfn !== pfn) {
-    return `${where}: the host maps ${pte === undefined ? 'nothing' : `PFN ${hex(pte.pfn)}`} at the GFN's HVA (stale page)`;
+    return `${where()}: the host maps ${pte === undefined ? 'nothing' : `PFN ${hex(pte.pfn)}`} at the GFN's HVA (stale page)`;
   }
-  if (!pte.writable) return `${where}: the host maps that page read-only (copy-on-write)`;
+  if (!pte.writable) return `${where()}: the host maps that page read-only (copy-on-write)`;
   const page = w.host.pages.get(Number(pfn));
-  if (page !== undefined && page.mapcount > 1) return `${where} is mapped ${page.mapcount} times by the host`;
+  if (page !== undefined && page.mapcount > 1)
+    return `${where()} is mapped ${page.mapcount} times by the host`;
   return null;
 }

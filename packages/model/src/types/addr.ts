@@ -42,8 +42,13 @@ export const __pfn_to_phys = (p: Pfn): Pa => pa(p << PAGE_SHIFT);
 /** __phys_to_pfn() in arch/arm64/include/asm/memory.h. */
 export const __phys_to_pfn = (p: Pa): Pfn => pfn(p >> PAGE_SHIFT);
 
+/** sharedBit() by IPA width, computed once (every fault asks for it). */
+const SHARED_BITS: readonly bigint[] = Array.from({ length: 65 }, (_, b) =>
+  b > 0 ? 1n << BigInt(b - 1) : 0n,
+);
+
 /** The shared ("unprotected") bit of a realm IPA: bit ipaBits-1 (brief §1.1). */
-export const sharedBit = (ipaBits: number): bigint => 1n << BigInt(ipaBits - 1);
+export const sharedBit = (ipaBits: number): bigint => SHARED_BITS[ipaBits] ?? 1n << BigInt(ipaBits - 1);
 
 /**
  * kvm_gpa_from_fault() in arch/arm64/include/asm/kvm_emulate.h (v14 patch 29, brief §1.2):
