@@ -30,6 +30,8 @@ export interface Stage2Geometry {
   readonly rootTables: number;
   /** The shared bit, 1 << (ipaBits - 1). */
   readonly sharedBit: bigint;
+  /** 1 << ipaBits: the first IPA beyond the realm's IPA space. */
+  readonly ipaLimit: bigint;
 }
 
 /** levelSize() for levels 0…3, computed once (the fault path asks for it on every walk). */
@@ -70,5 +72,6 @@ export function stage2Geometry(ipaBits: number): Stage2Geometry {
     rootEntries,
     rootTables: Math.max(1, rootEntries / 512),
     sharedBit: 1n << BigInt(ipaBits - 1),
+    ipaLimit: 1n << BigInt(ipaBits),
   };
 }

@@ -305,17 +305,22 @@ function transparent_hugepage_adjust(w: World, m: Memslot, hva: bigint, s2vi: S2
  * Returns 0 for -EAGAIN, else what realm_map_ipa returned.
  */
 function kvm_s2_fault_map(w: World, s2fd: S2FaultDesc, s2vi: S2VmaInfo, prot: number): number {
-  return call(w, 'kvm_s2_fault_map', { prot: hex(prot) }, () => {
-    let ret: number;
-    if (mmu_invalidate_retry(w, s2vi.mmu_seq)) ret = EAGAIN;
-    else {
-      let mappingSize = s2vi.vma_pagesize;
-      if (mappingSize === PAGE_SIZE && !s2fd.perm)
-        mappingSize = transparent_hugepage_adjust(w, s2fd.memslot, s2fd.hva, s2vi);
-      ret = realm_map_ipa(w, s2fd.fault_ipa, s2vi.pfn, mappingSize, prot, s2fd.vcpu.memcache);
-    }
-    return ret !== EAGAIN ? ret : 0;
-  });
+  return call(
+    w,
+    'kvm_s2_fault_map',
+    () => ({ prot: hex(prot) }),
+    () => {
+      let ret: number;
+      if (mmu_invalidate_retry(w, s2vi.mmu_seq)) ret = EAGAIN;
+      else {
+        let mappingSize = s2vi.vma_pagesize;
+        if (mappingSize === PAGE_SIZE && !s2fd.perm)
+          mappingSize = transparent_hugepage_adjust(w, s2fd.memslot, s2fd.hva, s2vi);
+        ret = realm_map_ipa(w, s2fd.fault_ipa, s2vi.pfn, mappingSize, prot, s2fd.vcpu.memcache);
+      }
+      return ret !== EAGAIN ? ret : 0;
+    },
+  );
 }
 
 /**

@@ -98,7 +98,10 @@ export function handle_rec_exit(
   }
   return call(w, 'handle_rec_exit', { exit_reason: ex.reason }, () => {
     if (ex.reason === 'RMI_EXIT_SYNC') {
-      vcpu.fault = { esr: ex.esr, far: ex.far, hpfar: ex.hpfar | HPFAR_EL2_NS };
+      const fault = vcpu.fault;
+      fault.esr = ex.esr;
+      fault.far = ex.far;
+      fault.hpfar = ex.hpfar | HPFAR_EL2_NS;
       vcpu.lastExit = { reason: ex.reason, ripasBase: 0n, ripasTop: 0n, ripas: 0, gprs0: ex.gprs0 };
       const ec = (ex.esr >> 26n) & 0x3fn;
       if (ec !== ESR_ELx_EC_DABT_LOW) {
@@ -107,7 +110,10 @@ export function handle_rec_exit(
       }
       return rec_exit_sync_dabt(w, vcpu, ex.gprs0);
     }
-    vcpu.fault = { esr: 0n, far: 0n, hpfar: 0n };
+    const fault = vcpu.fault;
+    fault.esr = 0n;
+    fault.far = 0n;
+    fault.hpfar = 0n;
     vcpu.lastExit = { reason: ex.reason, ripasBase: ex.base, ripasTop: ex.top, ripas: ex.ripas, gprs0: 0n };
     return rec_exit_ripas_change(w, vcpu, ex.base, ex.top, ex.ripas);
   });

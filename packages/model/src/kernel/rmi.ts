@@ -34,7 +34,7 @@ import {
   decodeRangeDesc,
 } from '../rmm/rmi.js';
 import { EBUSY, EFAULT, EINVAL, ENOMEM, ENXIO } from '../sim/errno.js';
-import { hex } from '../sim/trace.js';
+import { hex, type Args } from '../sim/trace.js';
 import { call, callT, decide, WARN_ON, type VcpuState, type World } from '../sim/world.js';
 import { allocPages, freePage } from '../vmm/host.js';
 import { kvm_prepare_memory_fault_exit, rangeAllAttr } from './memattr.js';
@@ -64,14 +64,14 @@ export function find_map_level(w: World, start: bigint, end: bigint): number {
  * sets ST; `fixed` passes ST = UNDELEGATED for unprotected memory [S-POST14].
  */
 export function addr_range_desc(w: World, phys: bigint, size: bigint, undelegated: boolean): bigint {
-  let sizeField: bigint;
-  let count: bigint;
-  if (size === levelSize(3)) [sizeField, count] = [0n, 1n];
-  else if (size === levelSize(2)) [sizeField, count] = [1n, 1n];
-  else if (size === levelSize(1)) [sizeField, count] = [2n, 1n];
-  else if (size === levelSize(0)) [sizeField, count] = [3n, 1n];
+  // One block of an exact level size, or up to 511 pages.
+  let sizeField = 0n;
+  let count = 1n;
+  if (size === levelSize(3)) sizeField = 0n;
+  else if (size === levelSize(2)) sizeField = 1n;
+  else if (size === levelSize(1)) sizeField = 2n;
+  else if (size === levelSize(0)) sizeField = 3n;
   else {
-    sizeField = 0n;
     const pages = size >> 12n;
     count = pages < 511n ? pages : 511n;
   }
@@ -237,7 +237,8 @@ export function realm_map_non_secure(
   prot: number,
   mc: bigint[],
 ): number {
-  return call(w, 'realm_map_non_secure', { ipa, pfn, map_size: mapSize, prot: hex(prot) }, () => {
+  const args = (): Args => ({ ipa, pfn, map_size: mapSize, prot: hex(prot) });
+  return call(w, 'realm_map_non_secure', args, () => {
     const fn = 'realm_map_non_secure';
     if ((mapSize & 0xfffn) !== 0n || (ipa & (mapSize - 1n)) !== 0n) {
       WARN_ON(w, fn, '!IS_ALIGNED(ipa, map_size)');
@@ -313,7 +314,8 @@ export function realm_map_ipa(
   prot: number,
   mc: bigint[],
 ): number {
-  return call(w, 'realm_map_ipa', { ipa, pfn, map_size: mapSize, prot: hex(prot) }, () => {
+  const args = (): Args => ({ ipa, pfn, map_size: mapSize, prot: hex(prot) });
+  return call(w, 'realm_map_ipa', args, () => {
     const fn = 'realm_map_ipa';
     if (w.variant === 'v14') {
       if ((prot & KVM_PGTABLE_PROT_W) === 0) {

@@ -29,7 +29,7 @@ import {
   RMI_S2AP_DIRECT_WRITE,
   type Ripas,
 } from './constants.js';
-import { entryIpa, rttWalk } from './rtt.js';
+import { offsetInEntry, rttWalk } from './rtt.js';
 
 /** What the guest is doing on this vCPU: one load/store, or one set_memory_{en,de}crypted(). */
 export type GuestOp =
@@ -155,9 +155,15 @@ export function rmm_rec_enter(w: World, vcpu: number, op: GuestOp): RecRunResult
   };
 }
 
+/** EC = data abort from a lower EL, IL set: every data-abort syndrome the RMM builds starts so. */
+const DABT_LOW_IL = (ESR_ELx_EC_DABT_LOW << ESR_ELx_EC_SHIFT) | ESR_ELx_IL;
+
+/** A guest operation that completed without a value (results are read-only: one is shared). */
+const COMPLETED: RecRunResult = Object.freeze({ kind: 'done', outcome: 'completed' });
+
 function realmAccess(w: World, op: Extract<GuestOp, { kind: 'access' }>): RecRunResult {
   const ipa = op.ipa;
-  if (ipa >= w.geom.sharedBit << 1n) return injectSea(w, ipa, 'IPA ≥ realm IPA size');
+  if (ipa >= w.geom.ipaLimit) return injectSea(w, ipa, 'IPA ≥ realm IPA size');
   const isProtected = ipa < w.geom.sharedBit;
   const wr = rttWalk(w, ipa);
   const e = wr.e;
@@ -165,15 +171,14 @@ function realmAccess(w: World, op: Extract<GuestOp, { kind: 'access' }>): RecRun
   if (isProtected) {
     if ((e.s === 'unassigned' || e.s === 'assigned') && e.ripas === 'empty')
       return injectSea(w, ipa, 'protected IPA with RIPAS EMPTY');
-    if (e.s === 'assigned' && e.ripas === 'ram')
-      return perform(w, op, e.pa + (ipa - entryIpa(wr.rtt, wr.idx)));
+    if (e.s === 'assigned' && e.ripas === 'ram') return perform(w, op, e.pa + offsetInEntry(wr, ipa));
   } else if (e.s === 'assigned_ns') {
     const need = op.write ? RMI_S2AP_DIRECT_WRITE : RMI_S2AP_DIRECT_READ;
-    if ((e.s2ap & need) !== 0) return perform(w, op, e.pa + (ipa - entryIpa(wr.rtt, wr.idx)));
+    if ((e.s2ap & need) !== 0) return perform(w, op, e.pa + offsetInEntry(wr, ipa));
     perm = true;
   }
   const dfsc = (perm ? FSC_PERM_L0 : FSC_TRANSLATION_L0) + BigInt(wr.level);
-  let esr = (ESR_ELx_EC_DABT_LOW << ESR_ELx_EC_SHIFT) | ESR_ELx_IL | dfsc;
+  let esr = DABT_LOW_IL | dfsc;
   if (op.write) esr |= ESR_ELx_WNR;
   if (op.isv) {
     const sas = BigInt(Math.log2(op.size));
@@ -192,7 +197,7 @@ function perform(w: World, op: Extract<GuestOp, { kind: 'access' }>, pa: bigint)
   if (op.write) {
     writePhys(w, pa, op.size, op.value);
     if (w.t.on) w.t.ev({ type: 'guest_write', ipa: op.ipa, pa, value: op.value });
-    return { kind: 'done', outcome: 'completed' };
+    return COMPLETED;
   }
   const value = readPhys(w, pa, op.size);
   if (w.t.on) w.t.ev({ type: 'guest_read', ipa: op.ipa, pa, value });

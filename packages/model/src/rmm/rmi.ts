@@ -4,6 +4,7 @@
  * records one `rmi_call` trace event (emitted before the state changes it causes).
  */
 import { levelSize, PAGE_LEVEL } from '../arch/geometry.js';
+import type { RmiSummary } from '../sim/result.js';
 import type { Args } from '../sim/trace.js';
 import type { Rtte, World } from '../sim/world.js';
 import { assertModel } from '../sim/errors.js';
@@ -70,8 +71,23 @@ function rmi(w: World, cmd: RmiCommand, args: Args, body: Body): RmiResult {
     ev.ret = ret;
     ev.out = out;
   }
-  t.acc.rmi.push({ cmd, status, index });
+  t.acc.rmi.push(rmiSummary(cmd, status, index, ret));
   return { ret, status: r.status, index, out };
+}
+
+/**
+ * Step summaries are immutable and there are few distinct ones (a command and its return value),
+ * while a long run records several per fault: share one object per command and return value.
+ */
+const RMI_SUMMARIES = new Map<number, RmiSummary>();
+function rmiSummary(cmd: RmiCommand, status: string, index: number, ret: number): RmiSummary {
+  const key = RMI_FID[cmd] * 0x1_0000 + ret;
+  let sum = RMI_SUMMARIES.get(key);
+  if (sum === undefined) {
+    sum = Object.freeze({ cmd, status, index });
+    RMI_SUMMARIES.set(key, sum);
+  }
+  return sum;
 }
 
 /** Decoded RmiAddrRangeDesc (brief §3.5): SIZE [1:0], COUNT [11:2], ADDR [51:12], ST [63]. */
@@ -92,7 +108,7 @@ export function decodeRangeDesc(desc: bigint): RangeDesc {
 
 const inPar = (w: World, base: bigint, top: bigint): boolean => base < top && top <= w.geom.sharedBit;
 const inUnprot = (w: World, base: bigint, top: bigint): boolean =>
-  base < top && base >= w.geom.sharedBit && top <= w.geom.sharedBit << 1n;
+  base < top && base >= w.geom.sharedBit && top <= w.geom.ipaLimit;
 
 /** RMI_GRANULE_RANGE_DELEGATE: UNDELEGATED → DELEGATED; out `top` = how far it got. */
 export function RMI_GRANULE_RANGE_DELEGATE(w: World, base: bigint, top: bigint): RmiResult {

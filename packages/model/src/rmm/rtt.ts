@@ -60,6 +60,10 @@ export function rttWalk(w: World, ipa: bigint, maxLevel = PAGE_LEVEL): WalkResul
   }
 }
 
+/** Offset of `ipa` within the entry the walk ended at (entries are aligned to their size). */
+export const offsetInEntry = (wr: WalkResult, ipa: bigint): bigint =>
+  BigInt(Number(ipa) % levelSizeNumber(wr.level));
+
 /** IPA of entry `idx` of `rtt`. */
 export const entryIpa = (rtt: Rtt, idx: number): bigint =>
   BigInt(Number(rtt.base) + idx * levelSizeNumber(rtt.level));

@@ -42,12 +42,17 @@ export const DEFAULT_BUDGET = 20_000_000;
 
 const isBig = (v: unknown): v is bigint => typeof v === 'bigint';
 
-function need(cond: boolean, what: string, expected: string, got: unknown): void {
-  if (!cond) {
-    const shown = typeof got === 'bigint' ? hex(got) : String(got);
-    throw new RangeError(`${what}: expected ${expected}, got ${shown}`);
-  }
+function fail(what: string, expected: string, got: unknown): never {
+  const shown = typeof got === 'bigint' ? hex(got) : String(got);
+  throw new RangeError(`${what}: expected ${expected}, got ${shown}`);
 }
+
+function need(cond: boolean, what: string, expected: string, got: unknown): void {
+  if (!cond) fail(what, expected, got);
+}
+
+const ACCESS_SIZES: readonly number[] = [1, 2, 4, 8];
+const IPA_LIMIT = 1n << 52n;
 
 function needBig(v: unknown, what: string): asserts v is bigint {
   if (!isBig(v)) throw new TypeError(`${what}: expected a bigint, got ${typeof v}`);
@@ -99,47 +104,39 @@ export function validateScenario(sc: Scenario): void {
     'null or a non-negative integer',
     sc.host.freePages,
   );
+  // Steps are checked once each in a possibly long scenario: the field names are formatted only
+  // for the message of a check that fails.
   const checkSteps = (steps: readonly Step[], path: string): void => {
     steps.forEach((s, i) => {
-      const p = `${path}[${i}]`;
+      const at = (field: string): string => `${path}[${i}]${field}`;
       if (s.actor === 'guest') {
-        needBig(s.ipa, `${p}.ipa`);
-        need(s.ipa >= 0n && s.ipa < 1n << 52n, `${p}.ipa`, 'an IPA below 2^52', s.ipa);
-        need(
-          Number.isSafeInteger(s.vcpu) && s.vcpu >= 0 && s.vcpu < 64,
-          `${p}.vcpu`,
-          'an integer 0…63',
-          s.vcpu,
-        );
+        if (!isBig(s.ipa)) needBig(s.ipa, at('.ipa'));
+        if (!(s.ipa >= 0n && s.ipa < IPA_LIMIT)) fail(at('.ipa'), 'an IPA below 2^52', s.ipa);
+        if (!(Number.isSafeInteger(s.vcpu) && s.vcpu >= 0 && s.vcpu < 64))
+          fail(at('.vcpu'), 'an integer 0…63', s.vcpu);
         if (s.op === 'read' || s.op === 'write') {
-          need([1, 2, 4, 8].includes(s.size), `${p}.size`, '1, 2, 4 or 8', s.size);
-          need(
-            s.ipa % BigInt(s.size) === 0n,
-            `${p}.ipa`,
-            `an address aligned to the access size ${s.size}`,
-            s.ipa,
-          );
-          if (s.op === 'write') needBig(s.value, `${p}.value`);
-          if (s.interleave !== undefined) checkSteps(s.interleave.steps, `${p}.interleave.steps`);
+          if (!ACCESS_SIZES.includes(s.size)) fail(at('.size'), '1, 2, 4 or 8', s.size);
+          if (s.ipa % BigInt(s.size) !== 0n)
+            fail(at('.ipa'), `an address aligned to the access size ${s.size}`, s.ipa);
+          if (s.op === 'write' && !isBig(s.value)) needBig(s.value, at('.value'));
+          if (s.interleave !== undefined) checkSteps(s.interleave.steps, at('.interleave.steps'));
         } else {
-          need((s.ipa & 0xfffn) === 0n, `${p}.ipa`, 'a 4 KiB-aligned IPA', s.ipa);
-          needBig(s.size, `${p}.size`);
-          need(s.size > 0n && (s.size & 0xfffn) === 0n, `${p}.size`, 'a positive multiple of 4 KiB', s.size);
+          if ((s.ipa & 0xfffn) !== 0n) fail(at('.ipa'), 'a 4 KiB-aligned IPA', s.ipa);
+          if (!isBig(s.size)) needBig(s.size, at('.size'));
+          if (!(s.size > 0n && (s.size & 0xfffn) === 0n))
+            fail(at('.size'), 'a positive multiple of 4 KiB', s.size);
         }
       } else {
-        needBig(s.gpa, `${p}.gpa`);
+        if (!isBig(s.gpa)) needBig(s.gpa, at('.gpa'));
         if (s.op === 'read' || s.op === 'write') {
-          need([1, 2, 4, 8].includes(s.size), `${p}.size`, '1, 2, 4 or 8', s.size);
-          need(
-            s.gpa % BigInt(s.size) === 0n,
-            `${p}.gpa`,
-            `an address aligned to the access size ${s.size}`,
-            s.gpa,
-          );
+          if (!ACCESS_SIZES.includes(s.size)) fail(at('.size'), '1, 2, 4 or 8', s.size);
+          if (s.gpa % BigInt(s.size) !== 0n)
+            fail(at('.gpa'), `an address aligned to the access size ${s.size}`, s.gpa);
         } else {
-          need((s.gpa & 0xfffn) === 0n, `${p}.gpa`, 'a 4 KiB-aligned GPA', s.gpa);
-          need(s.size > 0n && (s.size & 0xfffn) === 0n, `${p}.size`, 'a positive multiple of 4 KiB', s.size);
-          need(s.gpa + s.size <= g.sharedBit, p, 'a range in the protected half', s.gpa + s.size);
+          if ((s.gpa & 0xfffn) !== 0n) fail(at('.gpa'), 'a 4 KiB-aligned GPA', s.gpa);
+          if (!(s.size > 0n && (s.size & 0xfffn) === 0n))
+            fail(at('.size'), 'a positive multiple of 4 KiB', s.size);
+          if (s.gpa + s.size > g.sharedBit) fail(at(''), 'a range in the protected half', s.gpa + s.size);
         }
       }
     });

@@ -201,12 +201,13 @@ export interface World {
 
 /**
  * Run `body` as the mirrored C function `fn`: trace entry and return (with the return value as the
- * C shows it) and count the work.
+ * C shows it) and count the work. `args` may be a thunk where building them formats text: it is
+ * evaluated, at entry, only when tracing.
  */
-export function call(w: World, fn: string, args: Args, body: () => number): number {
+export function call(w: World, fn: string, args: Args | (() => Args), body: () => number): number {
   const t = w.t;
   t.tick();
-  if (t.on) t.ev({ type: 'fn_enter', fn, args });
+  if (t.on) t.ev({ type: 'fn_enter', fn, args: typeof args === 'function' ? args() : args });
   t.depth++;
   let ret: number;
   try {

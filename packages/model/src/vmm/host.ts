@@ -65,6 +65,8 @@ const sizeMask = (size: number): bigint => (size === 8 ? WORD_MASK : (1n << BigI
 export function readPhys(w: World, pa: bigint, size: number): bigint {
   const off = Number(pa & 0xfffn);
   const word = w.host.pages.get(Number(pa >> 12n))?.data?.get(off >> 3) ?? 0n;
+  // Words are stored masked to 64 bits, so a whole-word read is the word itself.
+  if (size === 8) return word;
   return (word >> BigInt(8 * (off & 7))) & sizeMask(size);
 }
 
@@ -73,6 +75,11 @@ export function writePhys(w: World, pa: bigint, size: number, value: bigint): vo
   const off = Number(pa & 0xfffn);
   const p = hostPage(w, pa >> 12n);
   p.data ??= new Map();
+  // A whole-word write replaces the word.
+  if (size === 8) {
+    p.data.set(off >> 3, value & WORD_MASK);
+    return;
+  }
   const shift = BigInt(8 * (off & 7));
   const m = sizeMask(size) << shift;
   const old = p.data.get(off >> 3) ?? 0n;
@@ -85,9 +92,12 @@ function copyPage(w: World, from: bigint, to: bigint): void {
 }
 
 export function memslotForGfn(w: World, gfn: bigint): Memslot | undefined {
+  // Compared as byte addresses in doubles: GPAs are below 2^52, so this is exact and allocates
+  // nothing on the fault path.
+  const gpa = Number(gfn) * 4096;
   for (const m of w.sc.memslots) {
-    const base = m.gpa >> 12n;
-    if (gfn >= base && gfn < base + (m.size >> 12n)) return m;
+    const base = Number(m.gpa);
+    if (gpa >= base && gpa < base + Number(m.size)) return m;
   }
   return undefined;
 }
