@@ -6,7 +6,7 @@
  */
 import { levelSize, levelSizeNumber, PAGE_LEVEL } from '../arch/geometry.js';
 import type { GranuleState, Rtt, Rtte, World } from '../sim/world.js';
-import { assertModel } from '../sim/errors.js';
+import { modelBroken } from '../sim/errors.js';
 import { RMI_S2AP_DIRECT_READ, RMI_S2AP_DIRECT_WRITE } from './constants.js';
 
 /** The TF-RMM name of an entry state, e.g. `unassigned_ram`, `assigned_ns`, `table`. */
@@ -54,7 +54,7 @@ export function rttWalk(w: World, ipa: bigint, maxLevel = PAGE_LEVEL): WalkResul
   for (;;) {
     const idx = indexIn(rtt, n);
     const e = rtt.entries[idx];
-    assertModel(e !== undefined, `RTT walk of 0x${ipa.toString(16)} left the L${rtt.level} table`);
+    if (e === undefined) throw modelBroken(`RTT walk of 0x${ipa.toString(16)} left the L${rtt.level} table`);
     if (e.s !== 'table' || rtt.level >= maxLevel) return { rtt, idx, level: rtt.level, e };
     rtt = e.rtt;
   }
@@ -74,7 +74,7 @@ const isAssigned = (e: Rtte): e is Extract<Rtte, { pa: bigint }> =>
 /** Set an entry, tracing the change and keeping the invariant indexes up to date. */
 export function setRtte(w: World, rtt: Rtt, idx: number, next: Rtte, trace = true): void {
   const prev = rtt.entries[idx];
-  assertModel(prev !== undefined, `setRtte: index ${idx} outside the L${rtt.level} table`);
+  if (prev === undefined) throw modelBroken(`setRtte: index ${idx} outside the L${rtt.level} table`);
   const ipa = entryIpa(rtt, idx);
   if (isAssigned(prev)) unindexLeaf(w, ipa, prev.pa);
   rtt.entries[idx] = next;
@@ -84,8 +84,11 @@ export function setRtte(w: World, rtt: Rtt, idx: number, next: Rtte, trace = tru
     w.t.ev({ type: 'rtte_change', ipa, level: rtt.level, from: rtteName(prev), to: rtteName(next) });
 }
 
+/** The PFN of `pa` as a map key (exact in a double: PAs are below 2^52; allocates nothing). */
+const pfnKey = (pa: bigint): number => Math.floor(Number(pa) / 4096);
+
 function indexLeaf(w: World, ipa: bigint, e: Rtte & { pa: bigint }): void {
-  const head = Number(e.pa >> 12n);
+  const head = pfnKey(e.pa);
   const s = w.rmm.byPfn.get(head);
   if (s === undefined) w.rmm.byPfn.set(head, ipa);
   else if (typeof s === 'bigint') {
@@ -111,7 +114,7 @@ export function leavesAt(w: World, head: bigint | number): readonly bigint[] {
 }
 
 function unindexLeaf(w: World, ipa: bigint, pa: bigint): void {
-  const head = Number(pa >> 12n);
+  const head = pfnKey(pa);
   const s = w.rmm.byPfn.get(head);
   if (s === undefined) return;
   if (typeof s === 'bigint') {
@@ -160,12 +163,12 @@ export function unfold(w: World, parent: Rtte, level: number, base: bigint, pa: 
 
 /** The state of the granule at `pa` (undelegated when not tracked). */
 export function granuleState(w: World, pa: bigint): GranuleState | 'undelegated' {
-  return w.rmm.granules.get(Number(pa >> 12n)) ?? 'undelegated';
+  return w.rmm.granules.get(pfnKey(pa)) ?? 'undelegated';
 }
 
 /** Change a granule's state, tracing it. */
 export function setGranule(w: World, pa: bigint, to: GranuleState | 'undelegated'): void {
-  const pfn = Number(pa >> 12n);
+  const pfn = pfnKey(pa);
   const from = w.rmm.granules.get(pfn) ?? 'undelegated';
   if (to === 'undelegated') w.rmm.granules.delete(pfn);
   else w.rmm.granules.set(pfn, to);

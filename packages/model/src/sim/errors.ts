@@ -20,5 +20,13 @@ export class StepBudgetExceeded extends Error {
 }
 
 export function assertModel(cond: boolean, message: string): asserts cond {
-  if (!cond) throw new ModelInvariantError(`model invariant broken: ${message}`);
+  if (!cond) throw modelBroken(message);
+}
+
+/**
+ * The error for a broken model invariant. Checks on hot paths whose message names values write
+ * `if (!cond) throw modelBroken(`…`)`, so that the message is formatted only when it fails.
+ */
+export function modelBroken(message: string): ModelInvariantError {
+  return new ModelInvariantError(`model invariant broken: ${message}`);
 }

@@ -12,7 +12,7 @@ import { levelSize } from '../arch/geometry.js';
 import { RMI_S2AP_DIRECT_WRITE } from '../rmm/constants.js';
 import { granuleState, leafAt, leavesAt } from '../rmm/rtt.js';
 import { gfnToHva, memslotForGfn } from '../vmm/host.js';
-import { assertModel } from './errors.js';
+import { modelBroken } from './errors.js';
 import type { Violation } from './result.js';
 import { hex } from './trace.js';
 import type { World } from './world.js';
@@ -20,18 +20,20 @@ import type { World } from './world.js';
 /** No violations (shared: most steps have none, and callers only read the list). */
 const NONE: readonly Violation[] = Object.freeze([]);
 
-/** Add the IPAs of the assigned leaf entries that start at PFN `head` to `cand`. */
-function addLeavesAt(w: World, head: number, cand: Set<number>): void {
+/** Append the IPAs of the assigned leaf entries that start at PFN `head` to `cand`. */
+function addLeavesAt(w: World, head: number, cand: number[]): void {
   const s = w.rmm.byPfn.get(head);
   if (s === undefined) return;
-  if (typeof s === 'bigint') cand.add(Number(s));
-  else for (const ipa of s) cand.add(Number(ipa));
+  if (typeof s === 'bigint') cand.push(Number(s));
+  else for (const ipa of s) cand.push(Number(ipa));
 }
 
 export function checkInvariants(w: World, step: number): readonly Violation[] {
   const acc = w.t.acc;
   if (acc.dirtyIpas.length === 0 && acc.dirtyPfns.length === 0) return NONE;
-  const cand = new Set<number>(acc.dirtyIpas);
+  // Candidates may repeat (a page changes state twice in a step): they are sorted and each IPA is
+  // checked once.
+  const cand = acc.dirtyIpas.slice();
   let last = -1;
   for (const pfn of acc.dirtyPfns) {
     if (pfn === last) continue;
@@ -41,10 +43,13 @@ export function checkInvariants(w: World, step: number): readonly Violation[] {
     addLeavesAt(w, pfn - (pfn % 512), cand);
     addLeavesAt(w, pfn - (pfn % 262144), cand);
   }
-  if (cand.size === 0) return NONE;
+  if (cand.length === 0) return NONE;
   const out: Violation[] = [];
-  const sorted = [...cand].sort((a, b) => a - b);
-  for (const n of sorted) {
+  cand.sort((a, b) => a - b);
+  let prev = -1;
+  for (const n of cand) {
+    if (n === prev) continue;
+    prev = n;
     const ipa = BigInt(n);
     const leaf = leafAt(w, ipa);
     if (leaf === undefined) continue;
@@ -52,7 +57,7 @@ export function checkInvariants(w: World, step: number): readonly Violation[] {
     const size = levelSize(leaf.level);
     const shared = ipa >= w.geom.sharedBit;
     if (e.s === 'assigned_ns') {
-      assertModel(shared, `assigned_ns entry at protected IPA ${hex(ipa)}`);
+      if (!shared) throw modelBroken(`assigned_ns entry at protected IPA ${hex(ipa)}`);
       const bad = firstProtectedGranule(w, e.pa, size);
       if (bad !== null) {
         out.push({
@@ -66,7 +71,7 @@ export function checkInvariants(w: World, step: number): readonly Violation[] {
         if (msg !== null) out.push({ invariant: 3, step, message: msg });
       }
     } else {
-      assertModel(!shared, `protected entry at shared IPA ${hex(ipa)}`);
+      if (shared) throw modelBroken(`protected entry at shared IPA ${hex(ipa)}`);
       for (let g = 0n; g < size; g += 0x1000n) {
         const st = granuleState(w, e.pa + g);
         if (st !== 'data') {

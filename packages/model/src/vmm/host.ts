@@ -10,12 +10,18 @@
  */
 import type { Backing, Memslot } from '../scenario/types.js';
 import type { HostPage, HostPageKind, HostPte, World } from '../sim/world.js';
-import { assertModel } from '../sim/errors.js';
+import { assertModel, modelBroken } from '../sim/errors.js';
 import { granuleState } from '../rmm/rtt.js';
 
 export const PMD_PAGES = 512n;
 const POOL_BASE = 0x80000n;
 const POOL_PAGES = 1 << 22;
+
+/** Whether the `n` PFNs from `head` are free. */
+function isFree(pages: ReadonlyMap<number, HostPage>, head: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (pages.has(head + i)) return false;
+  return true;
+}
 
 /** Allocate `count` (1 or 512) contiguous, aligned free PFNs, chosen by the seeded PRNG. */
 export function allocPages(w: World, count: bigint, kind: HostPageKind): bigint {
@@ -23,18 +29,14 @@ export function allocPages(w: World, count: bigint, kind: HostPageKind): bigint 
   const n = Number(count);
   const slots = POOL_PAGES / n;
   const base = Number(POOL_BASE);
-  const free = (head: number): boolean => {
-    for (let i = 0; i < n; i++) if (pages.has(head + i)) return false;
-    return true;
-  };
   let head = -1;
   for (let tries = 0; tries < 64 && head < 0; tries++) {
     const cand = base + w.prng.below(slots) * n;
-    if (free(cand)) head = cand;
+    if (isFree(pages, cand, n)) head = cand;
   }
   for (let i = 0; i < slots && head < 0; i++) {
     const cand = base + i * n;
-    if (free(cand)) head = cand;
+    if (isFree(pages, cand, n)) head = cand;
   }
   assertModel(head >= 0, 'host page pool exhausted');
   for (let i = 0; i < n; i++) pages.set(head + i, { kind, mapcount: 0, data: null });
@@ -44,14 +46,15 @@ export function allocPages(w: World, count: bigint, kind: HostPageKind): bigint 
 /** Free a host page. Freeing a page the RMM still owns is an impossible state. */
 export function freePage(w: World, pfn: bigint): void {
   const st = granuleState(w, pfn << 12n);
-  assertModel(st === 'undelegated', `host freed PFN 0x${pfn.toString(16)} while the RMM holds it (${st})`);
+  if (st !== 'undelegated')
+    throw modelBroken(`host freed PFN 0x${pfn.toString(16)} while the RMM holds it (${st})`);
   w.host.pages.delete(Number(pfn));
   w.t.acc.dirtyPfns.push(Number(pfn));
 }
 
 export function hostPage(w: World, pfn: bigint): HostPage {
   const p = w.host.pages.get(Number(pfn));
-  assertModel(p !== undefined, `PFN 0x${pfn.toString(16)} is not a host page`);
+  if (p === undefined) throw modelBroken(`PFN 0x${pfn.toString(16)} is not a host page`);
   return p;
 }
 
@@ -152,7 +155,7 @@ function populateHuge(w: World, hva: bigint, kind: HostPageKind): HostPte {
 export function handleHostFault(w: World, hva: bigint, write: boolean): HostPte {
   const page = hva & ~0xfffn;
   const m = memslotForHva(w, page);
-  assertModel(m !== undefined, `HVA 0x${hva.toString(16)} is not in any memslot mapping`);
+  if (m === undefined) throw modelBroken(`HVA 0x${hva.toString(16)} is not in any memslot mapping`);
   const backing: Backing = m.backing;
   const cur = w.host.pte.get(Number(page));
   if (cur !== undefined && (cur.writable || !write)) return cur;
