@@ -1,0 +1,276 @@
+/**
+ * The data behind <ScenarioCompare>: a built-in scenario run under both kernel variants, shaped
+ * into one row per scenario step with v14 and fixed side by side, the first step where they
+ * differ, and each run's invariant violations. Pure: no Astro, no DOM; the component only renders.
+ */
+import {
+  BUILTIN_SCENARIO_NAMES,
+  describeStep,
+  formatCRet,
+  getBuiltinScenario,
+  runScenario,
+  TOGGLE_INFO,
+  type RunResult,
+  type Scenario,
+  type StepSummary,
+  type Variant,
+} from '@realmfault/model';
+
+/** The fields compared per step, in the order the table shows them. */
+export const COMPARED_FIELDS = ['outcome', 'exits', 'errno', 'faults', 'rmi', 'warnings', 'value'] as const;
+export type ComparedField = (typeof COMPARED_FIELDS)[number];
+
+/** Row headings for the compared fields. */
+export const FIELD_LABELS: Readonly<Record<ComparedField, string>> = {
+  outcome: 'Outcome',
+  exits: 'Exits to the VMM',
+  errno: 'KVM_RUN errno',
+  faults: 'Faults (IPA, ESR, handler, return)',
+  rmi: 'RMI calls (command → status[index])',
+  warnings: 'WARNs',
+  value: 'Value read',
+};
+
+const OUTCOME_TEXT: Readonly<Record<StepSummary['outcome'], string>> = {
+  completed: 'completed',
+  guest_sea: 'SEA injected into the realm',
+  vmm_exit: 'exit to the VMM',
+  kvm_run_error: 'KVM_RUN failed',
+  no_progress: 'no progress: the guest faults again and again',
+};
+
+/** A run of `times` consecutive copies of `items` (times 1: the items once). */
+export interface Repeat {
+  readonly items: readonly string[];
+  readonly times: number;
+}
+
+/** One variant's side of a step, as display strings (addresses and ESR in hex). */
+export interface StepCell {
+  readonly outcome: string;
+  readonly exits: readonly string[];
+  readonly errno: string | null;
+  readonly faults: readonly Repeat[];
+  readonly rmi: readonly Repeat[];
+  readonly warnings: readonly Repeat[];
+  readonly value: string | null;
+}
+
+export interface CompareRow {
+  /** Scenario step index (0-based, as the CLI and the sequence diagrams number them). */
+  readonly index: number;
+  /** What the step does, e.g. "guest vCPU0: read 8 bytes at IPA 0x10046880000 (ISV=0)". */
+  readonly label: string;
+  readonly v14: StepCell;
+  readonly fixed: StepCell;
+  /** The fields whose values differ between the variants at this step. */
+  readonly differs: readonly ComparedField[];
+}
+
+export interface ViolationRow {
+  readonly variant: Variant;
+  readonly step: number;
+  readonly invariant: 1 | 2 | 3;
+  readonly message: string;
+}
+
+export interface ToggleRow {
+  readonly name: string;
+  readonly value: boolean;
+  readonly description: string;
+  readonly uncertain: boolean;
+}
+
+export interface ScenarioComparison {
+  readonly scenario: string;
+  /** Every step of the scenario (not only the shown ones). */
+  readonly stepCount: number;
+  /** The rows to show: all steps, or the requested ones, in scenario order. */
+  readonly rows: readonly CompareRow[];
+  /** First step (over all steps) where any compared field differs; null when the runs agree. */
+  readonly firstDifference: number | null;
+  /** The fields that differ at that step. */
+  readonly firstDifferenceFields: readonly ComparedField[];
+  /** First step whose outcome differs; null when the outcomes agree throughout. */
+  readonly firstOutcomeDifference: number | null;
+  readonly violations: readonly ViolationRow[];
+  /** Toggles this scenario sets to a non-default value. */
+  readonly toggles: readonly ToggleRow[];
+}
+
+/** Invariant names, as the model defines them (packages/model/src/sim/result.ts). */
+export const INVARIANTS: Readonly<Record<1 | 2 | 3, string>> = {
+  1: 'a protected granule is reachable through an NS entry',
+  2: 'an assigned protected entry is not on a delegated data granule',
+  3: 'a writable shared mapping of a read-only or multiply-backing page',
+};
+
+const hex = (v: bigint): string => `0x${v.toString(16)}`;
+
+function exitText(e: StepSummary['exits'][number]): string {
+  const parts = [e.reason, `gpa ${hex(e.gpa)}`];
+  if (e.size !== undefined) parts.push(`size ${hex(e.size)}`);
+  if (e.flags !== undefined) {
+    parts.push(`flags ${hex(e.flags)}${(e.flags & 8n) !== 0n ? ' (PRIVATE)' : ''}`);
+  }
+  if (e.isWrite !== undefined) parts.push(e.isWrite ? 'write' : 'read');
+  return parts.join(', ');
+}
+
+function faultText(f: StepSummary['faults'][number]): string {
+  const esr = f.handler === 'rmm_injected_sea' ? 'no host exit' : `ESR ${hex(f.esr)}`;
+  return `IPA ${hex(f.ipa)}, ${esr}, ${f.handler} → ${formatCRet(f.ret)}`;
+}
+
+function rmiText(r: StepSummary['rmi'][number]): string {
+  const index = r.status === 'RMI_SUCCESS' && r.index === 0 ? '' : `[${r.index}]`;
+  return `${r.cmd} → ${r.status}${index}`;
+}
+
+/**
+ * Collapse tandem repeats: wherever a block of 1…maxPeriod items occurs twice or more in a row,
+ * emit it once with its count. A guest that re-faults forever produces long periodic lists.
+ */
+export function compressRepeats(items: readonly string[], maxPeriod = 8): Repeat[] {
+  const out: Repeat[] = [];
+  let single: string[] = [];
+  let i = 0;
+  while (i < items.length) {
+    let best: Repeat | null = null;
+    for (let p = 1; p <= maxPeriod && i + 2 * p <= items.length; p++) {
+      let times = 1;
+      while (i + (times + 1) * p <= items.length) {
+        let same = true;
+        for (let k = 0; k < p; k++) {
+          if (items[i + times * p + k] !== items[i + k]) {
+            same = false;
+            break;
+          }
+        }
+        if (!same) break;
+        times++;
+      }
+      if (times >= 2 && (best === null || times * p > best.times * best.items.length)) {
+        best = { items: items.slice(i, i + p), times };
+      }
+    }
+    if (best === null) {
+      single.push(items[i] as string);
+      i++;
+    } else {
+      if (single.length) out.push({ items: single, times: 1 });
+      single = [];
+      out.push(best);
+      i += best.items.length * best.times;
+    }
+  }
+  if (single.length) out.push({ items: single, times: 1 });
+  return out;
+}
+
+/** One variant's step summary as display strings. */
+export function stepCell(s: StepSummary): StepCell {
+  return {
+    outcome: OUTCOME_TEXT[s.outcome] === s.outcome ? s.outcome : `${s.outcome} (${OUTCOME_TEXT[s.outcome]})`,
+    exits: s.exits.map(exitText),
+    errno: s.errno ?? null,
+    faults: compressRepeats(s.faults.map(faultText)),
+    rmi: compressRepeats(s.rmi.map(rmiText)),
+    warnings: compressRepeats(s.warnings),
+    value: s.value === undefined ? null : hex(s.value),
+  };
+}
+
+/** The fields of two step summaries that differ (compared on their display form). */
+export function differingFields(a: StepSummary, b: StepSummary): ComparedField[] {
+  const ca = stepCell(a);
+  const cb = stepCell(b);
+  return COMPARED_FIELDS.filter((f) => JSON.stringify(ca[f]) !== JSON.stringify(cb[f]));
+}
+
+/** The first step index where the two runs differ in any compared field, or null. */
+export function firstDivergingStep(a: RunResult, b: RunResult): number | null {
+  const n = Math.max(a.steps.length, b.steps.length);
+  for (let i = 0; i < n; i++) {
+    const sa = a.steps[i];
+    const sb = b.steps[i];
+    if (sa === undefined || sb === undefined || differingFields(sa, sb).length > 0) return i;
+  }
+  return null;
+}
+
+/** A built-in scenario by name; an unknown name throws an Error naming the prop and every valid name. */
+export function loadScenario(name: string, where = '<ScenarioCompare scenario=…>'): Scenario {
+  if (!BUILTIN_SCENARIO_NAMES.includes(name)) {
+    throw new Error(
+      `${where}: unknown built-in scenario "${name}". Valid names: ${BUILTIN_SCENARIO_NAMES.join(', ')}`,
+    );
+  }
+  return getBuiltinScenario(name);
+}
+
+/** Run `name` under v14 and fixed and shape the result for the table. */
+export function compareScenario(name: string, steps?: readonly number[]): ScenarioComparison {
+  const where = `<ScenarioCompare scenario="${name}">`;
+  const sc = loadScenario(name, where);
+  const runs = {
+    v14: runScenario(sc, { variant: 'v14', trace: false }),
+    fixed: runScenario(sc, { variant: 'fixed', trace: false }),
+  };
+  const stepCount = sc.steps.length;
+  const shown = steps ?? sc.steps.map((_, i) => i);
+  for (const i of shown) {
+    if (!Number.isInteger(i) || i < 0 || i >= stepCount) {
+      throw new Error(
+        `${where}: steps={[…]} names step ${String(i)}, but the scenario has steps 0…${stepCount - 1}`,
+      );
+    }
+  }
+  const rows: CompareRow[] = [...new Set(shown)]
+    .sort((x, y) => x - y)
+    .map((i) => {
+      const a = runs.v14.steps[i] as StepSummary;
+      const b = runs.fixed.steps[i] as StepSummary;
+      return {
+        index: i,
+        label: describeStep(sc.steps[i] as Scenario['steps'][number]),
+        v14: stepCell(a),
+        fixed: stepCell(b),
+        differs: differingFields(a, b),
+      };
+    });
+  const firstDifference = firstDivergingStep(runs.v14, runs.fixed);
+  let firstOutcomeDifference: number | null = null;
+  for (let i = 0; i < stepCount; i++) {
+    if (runs.v14.steps[i]?.outcome !== runs.fixed.steps[i]?.outcome) {
+      firstOutcomeDifference = i;
+      break;
+    }
+  }
+  const firstA = firstDifference === null ? undefined : runs.v14.steps[firstDifference];
+  const firstB = firstDifference === null ? undefined : runs.fixed.steps[firstDifference];
+  const violations: ViolationRow[] = (['v14', 'fixed'] as const).flatMap((variant) =>
+    runs[variant].violations.map((v) => ({
+      variant,
+      step: v.step,
+      invariant: v.invariant,
+      message: v.message,
+    })),
+  );
+  const toggles: ToggleRow[] = TOGGLE_INFO.filter((t) => sc.toggles[t.name] !== t.default).map((t) => ({
+    name: t.name,
+    value: sc.toggles[t.name],
+    description: t.description,
+    uncertain: t.uncertain,
+  }));
+  return {
+    scenario: name,
+    stepCount,
+    rows,
+    firstDifference,
+    firstDifferenceFields: firstA && firstB ? differingFields(firstA, firstB) : [],
+    firstOutcomeDifference,
+    violations,
+    toggles,
+  };
+}
