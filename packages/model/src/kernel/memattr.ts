@@ -201,8 +201,9 @@ export function kvm_gmem_punch_hole(w: World, gpa: bigint, size: bigint): void {
       if (g >= start && g < end && memslotForGfn(w, g)?.guestMemfd === true) victims.push(gfn);
     }
     for (const gfn of victims) {
-      const pfn = w.kvm.gmem.get(gfn);
-      if (pfn === undefined) continue;
+      const n = w.kvm.gmem.get(gfn);
+      if (n === undefined) continue;
+      const pfn = BigInt(n);
       w.kvm.gmem.delete(gfn);
       if (granuleState(w, pfn << 12n) !== 'undelegated') {
         decide(w, 'kvm_gmem_punch_hole', `PFN ${hex(pfn)} is still delegated: leaked`);

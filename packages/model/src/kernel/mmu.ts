@@ -109,13 +109,14 @@ export function topup_mmu_memcache(w: World, vcpu: VcpuState): number {
 /** kvm_gmem_get_pfn(kvm, slot, gfn, &pfn, …): the guest_memfd page for `gfn`, allocated on first use. */
 function kvm_gmem_get_pfn(w: World, gfn: bigint, out: { pfn: Pfn }): number {
   return call(w, 'kvm_gmem_get_pfn', { gfn }, () => {
-    let p = w.kvm.gmem.get(Number(gfn));
-    if (p === undefined) {
+    const cached = w.kvm.gmem.get(Number(gfn));
+    let p: bigint;
+    if (cached === undefined) {
       p = allocPages(w, 1n, 'gmem');
-      w.kvm.gmem.set(Number(gfn), p);
+      w.kvm.gmem.set(Number(gfn), Number(p));
       const allocated = p;
       decide(w, 'kvm_gmem_get_pfn', () => `allocated guest_memfd page PFN ${hex(allocated)}`);
-    }
+    } else p = BigInt(cached);
     out.pfn = asPfn(p);
     return 0;
   });

@@ -169,9 +169,10 @@ export function granuleState(w: World, pa: bigint): GranuleState | 'undelegated'
 /** Change a granule's state, tracing it. */
 export function setGranule(w: World, pa: bigint, to: GranuleState | 'undelegated'): void {
   const pfn = pfnKey(pa);
-  const from = w.rmm.granules.get(pfn) ?? 'undelegated';
+  // The previous state is only for the trace event.
+  const from = w.t.on ? (w.rmm.granules.get(pfn) ?? 'undelegated') : null;
   if (to === 'undelegated') w.rmm.granules.delete(pfn);
   else w.rmm.granules.set(pfn, to);
   w.t.acc.dirtyPfns.push(pfn);
-  if (w.t.on) w.t.ev({ type: 'granule_change', pa, from, to });
+  if (from !== null) w.t.ev({ type: 'granule_change', pa, from, to });
 }

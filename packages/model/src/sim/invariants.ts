@@ -45,7 +45,7 @@ export function checkInvariants(w: World, step: number): readonly Violation[] {
   }
   if (cand.length === 0) return NONE;
   const out: Violation[] = [];
-  cand.sort((a, b) => a - b);
+  if (cand.length > 1) cand.sort((a, b) => a - b);
   let prev = -1;
   for (const n of cand) {
     if (n === prev) continue;

@@ -94,8 +94,8 @@ export interface KvmState {
   realmState: RealmState;
   mmuInvalidateSeq: number;
   privateAttr: RangeList;
-  /** guest_memfd pages: GFN → PFN. */
-  gmem: Map<number, bigint>;
+  /** guest_memfd pages: GFN → PFN (PFNs are small: numbers, which the map holds without boxing). */
+  gmem: Map<number, number>;
   vcpus: Map<number, VcpuState>;
   warnedOnce: Set<string>;
 }

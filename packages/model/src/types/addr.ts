@@ -47,6 +47,9 @@ const SHARED_BITS: readonly bigint[] = Array.from({ length: 65 }, (_, b) =>
   b > 0 ? 1n << BigInt(b - 1) : 0n,
 );
 
+/** ~sharedBit() by IPA width (the mask kvm_gpa_from_fault() applies). */
+const NOT_SHARED_BITS: readonly bigint[] = SHARED_BITS.map((b) => ~b);
+
 /** The shared ("unprotected") bit of a realm IPA: bit ipaBits-1 (brief §1.1). */
 export const sharedBit = (ipaBits: number): bigint => SHARED_BITS[ipaBits] ?? 1n << BigInt(ipaBits - 1);
 
@@ -54,4 +57,5 @@ export const sharedBit = (ipaBits: number): bigint => SHARED_BITS[ipaBits] ?? 1n
  * kvm_gpa_from_fault() in arch/arm64/include/asm/kvm_emulate.h (v14 patch 29, brief §1.2):
  * for a realm, strip the shared bit; memslots are indexed by the result.
  */
-export const kvm_gpa_from_fault = (ipaBits: number, fault: Ipa): Gpa => gpa(fault & ~sharedBit(ipaBits));
+export const kvm_gpa_from_fault = (ipaBits: number, fault: Ipa): Gpa =>
+  gpa(fault & (NOT_SHARED_BITS[ipaBits] ?? ~sharedBit(ipaBits)));
