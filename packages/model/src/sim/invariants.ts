@@ -28,6 +28,12 @@ function addLeavesAt(w: World, head: number, cand: number[]): void {
   else for (const ipa of s) cand.push(Number(ipa));
 }
 
+/** Whether `list` is already in ascending order (the usual case here; sorting allocates). */
+function isAscending(list: readonly number[]): boolean {
+  for (let i = 1; i < list.length; i++) if ((list[i - 1] ?? 0) > (list[i] ?? 0)) return false;
+  return true;
+}
+
 export function checkInvariants(w: World, step: number): readonly Violation[] {
   const acc = w.t.acc;
   if (acc.dirtyIpas.length === 0 && acc.dirtyPfns.length === 0) return NONE;
@@ -45,7 +51,7 @@ export function checkInvariants(w: World, step: number): readonly Violation[] {
   }
   if (cand.length === 0) return NONE;
   const out: Violation[] = [];
-  if (cand.length > 1) cand.sort((a, b) => a - b);
+  if (!isAscending(cand)) cand.sort((a, b) => a - b);
   let prev = -1;
   for (const n of cand) {
     if (n === prev) continue;
