@@ -11,7 +11,7 @@
 import { levelSize } from '../arch/geometry.js';
 import { RMI_S2AP_DIRECT_WRITE } from '../rmm/constants.js';
 import { granuleState, leafAt, leavesAt } from '../rmm/rtt.js';
-import { gfnToHva, memslotForGfn } from '../vmm/host.js';
+import { getPte, gfnToHva, memslotForGfn } from '../vmm/host.js';
 import { modelBroken } from './errors.js';
 import type { Violation } from './result.js';
 import { hex } from './trace.js';
@@ -117,7 +117,7 @@ function writableSharedProblem(w: World, ipa: bigint, pa: bigint): string | null
   const gfn = (ipa - w.geom.sharedBit) >> 12n;
   const m = memslotForGfn(w, gfn);
   if (m === undefined) return null;
-  const pte = w.host.pte.get(Number(gfnToHva(m, gfn)));
+  const pte = getPte(w, gfnToHva(m, gfn));
   if (pte === undefined || pte.pfn !== pfn) {
     return `${where()}: the host maps ${pte === undefined ? 'nothing' : `PFN ${hex(pte.pfn)}`} at the GFN's HVA (stale page)`;
   }

@@ -120,8 +120,12 @@ export interface HostPte {
 
 export interface HostState {
   pages: Map<number, HostPage>;
-  /** The VMM's page table: HVA page → PTE. */
-  pte: Map<number, HostPte>;
+  /**
+   * The VMM's page table: HVA → PTE, as 1 GiB blocks (HVA >> 30) of entries by page index within
+   * the block, so both keys are small integers (a map keyed by a 48-bit HVA boxes every key).
+   * Use getPte()/setPte() in vmm/host.ts.
+   */
+  pte: Map<number, Map<number, HostPte>>;
   zeroPfn: bigint;
   /** Pages the memcache top-up may still allocate (null: unlimited). */
   freePages: number | null;

@@ -113,16 +113,27 @@ function memslotForHva(w: World, hva: bigint): Memslot | undefined {
   return undefined;
 }
 
+/* HostState.pte keys: the 1 GiB block of an HVA and the page within it (exact in doubles). */
+const pteBlock = (hva: bigint): number => Math.floor(Number(hva) / 2 ** 30);
+const pteIndex = (hva: bigint): number => Math.floor(Number(hva) / 4096) % 2 ** 18;
+
+/** The VMM's PTE for the page holding `hva`, if it maps one. */
+export function getPte(w: World, hva: bigint): HostPte | undefined {
+  return w.host.pte.get(pteBlock(hva))?.get(pteIndex(hva));
+}
+
 function setPte(w: World, hvaPage: bigint, pte: HostPte | null): void {
-  const old = w.host.pte.get(Number(hvaPage));
+  const old = getPte(w, hvaPage);
   if (old !== undefined) {
     const p = w.host.pages.get(Number(old.pfn));
     if (p !== undefined) p.mapcount--;
     w.t.acc.dirtyPfns.push(Number(old.pfn));
   }
-  if (pte === null) w.host.pte.delete(Number(hvaPage));
+  const block = w.host.pte.get(pteBlock(hvaPage));
+  if (pte === null) block?.delete(pteIndex(hvaPage));
   else {
-    w.host.pte.set(Number(hvaPage), pte);
+    if (block === undefined) w.host.pte.set(pteBlock(hvaPage), new Map([[pteIndex(hvaPage), pte]]));
+    else block.set(pteIndex(hvaPage), pte);
     hostPage(w, pte.pfn).mapcount++;
     w.t.acc.dirtyPfns.push(Number(pte.pfn));
   }
@@ -139,11 +150,11 @@ function populateHuge(w: World, hva: bigint, kind: HostPageKind): HostPte {
   const head = allocPages(w, PMD_PAGES, kind);
   if (w.t.on) w.t.ev({ type: 'host_mm', what: 'alloc_huge', hva: start, pfn: head });
   for (let i = 0n; i < PMD_PAGES; i++) {
-    const old = w.host.pte.get(Number(start + (i << 12n)));
+    const old = getPte(w, start + (i << 12n));
     if (old !== undefined) copyPage(w, old.pfn, head + i);
     setPte(w, start + (i << 12n), { pfn: head + i, writable: true, huge: true });
   }
-  const pte = w.host.pte.get(Number(hva & ~0xfffn));
+  const pte = getPte(w, hva);
   assertModel(pte !== undefined, 'huge page populate');
   return pte;
 }
@@ -157,7 +168,7 @@ export function handleHostFault(w: World, hva: bigint, write: boolean): HostPte 
   const m = memslotForHva(w, page);
   if (m === undefined) throw modelBroken(`HVA 0x${hva.toString(16)} is not in any memslot mapping`);
   const backing: Backing = m.backing;
-  const cur = w.host.pte.get(Number(page));
+  const cur = getPte(w, page);
   if (cur !== undefined && (cur.writable || !write)) return cur;
   switch (backing) {
     case 'anon-shared': {
@@ -192,27 +203,27 @@ export function handleHostFault(w: World, hva: bigint, write: boolean): HostPte 
     default:
       return backing satisfies never;
   }
-  const pte = w.host.pte.get(Number(page));
+  const pte = getPte(w, page);
   assertModel(pte !== undefined, 'host fault left no PTE');
   return pte;
 }
 
 function anyPteIn(w: World, hva: bigint): boolean {
   const start = hva & ~0x1f_ffffn;
-  for (let i = 0n; i < PMD_PAGES; i++) if (w.host.pte.has(Number(start + (i << 12n)))) return true;
+  for (let i = 0n; i < PMD_PAGES; i++) if (getPte(w, start + (i << 12n)) !== undefined) return true;
   return false;
 }
 
 /** get_user_mapping_size(): 2 MiB where the VMM's PTE belongs to a huge page, else 4 KiB. */
 export function getUserMappingSize(w: World, hva: bigint): bigint {
-  const pte = w.host.pte.get(Number(hva & ~0xfffn));
+  const pte = getPte(w, hva);
   return pte?.huge === true ? 0x20_0000n : 0x1000n;
 }
 
 /** Drop the VMM's PTEs for [hva, hva+size) (madvise(MADV_DONTNEED) / punch hole), freeing unmapped pages. */
 export function discardHostRange(w: World, hva: bigint, size: bigint): void {
   for (let a = hva; a < hva + size; a += 0x1000n) {
-    const pte = w.host.pte.get(Number(a));
+    const pte = getPte(w, a);
     if (pte === undefined) continue;
     if (w.t.on) w.t.ev({ type: 'host_mm', what: 'unmap', hva: a, pfn: pte.pfn });
     setPte(w, a, null);
