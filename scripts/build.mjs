@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { checkLinks } from './check-links.mjs';
 
 /** Lines that are warnings, whoever printed them. */
 const WARNING = /\[WARN\]|\[warn\]|^\s*\(!\)|^\s*warning[: ]|\bwarn(ing)?:/i;
@@ -47,4 +48,12 @@ if (warnings.length) {
   );
   process.exit(1);
 }
+// Broken internal links and #anchors fail the build, each named with the page that has it.
+const links = checkLinks('dist');
+if (links.broken.length) {
+  console.error(`\nbuild: ${links.broken.length} broken internal link(s):`);
+  for (const b of links.broken) console.error(`  ${b.page}: ${b.href} — ${b.reason}`);
+  process.exit(1);
+}
+console.log(`build: ${links.links} internal links on ${links.pages} pages, none broken`);
 console.log('build: no warnings; dist/ has the pages, sitemap-index.xml and the pagefind/ index');

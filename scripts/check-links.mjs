@@ -1,0 +1,161 @@
+// @ts-check
+/**
+ * Broken internal links in the built site: every `href` and `src` in dist/**.html that points
+ * inside the site must name a file that exists, and every `#anchor` must be an element id on the
+ * target page. Runs after `astro build` (scripts/build.mjs) and alone:
+ *   node scripts/check-links.mjs [dist]
+ * It prints each broken link with the page that has it and exits 1 when there is any.
+ * The browser-level check (console errors, failed requests) is tests/e2e/links.e2e.ts.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** Origins that count as the site itself (absolute links to the configured site URL). */
+const SITE_ORIGINS = new Set(['http://localhost:4321', process.env['SITE_URL'] ?? ''].filter(Boolean));
+
+const ATTR = /\s(href|src|xlink:href)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/gi;
+const TAG = /<(a|area|link|script|img|source|iframe|use|image)\b[^>]*>/gi;
+const ID = /\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/gi;
+
+/** @type {Record<string, string>} */
+const NAMED = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", apos: "'" };
+
+/**
+ * The few entities Astro writes inside attribute values.
+ * @param {string} s
+ * @returns {string}
+ */
+function decodeEntities(s) {
+  return s.replace(
+    /&(amp|lt|gt|quot|#39|apos|#x([0-9a-f]+)|#(\d+));/gi,
+    (
+      /** @type {string} */ m,
+      /** @type {string} */ name,
+      /** @type {string | undefined} */ hex,
+      /** @type {string | undefined} */ dec,
+    ) => {
+      if (hex) return String.fromCodePoint(parseInt(hex, 16));
+      if (dec) return String.fromCodePoint(Number(dec));
+      return NAMED[name.toLowerCase()] ?? m;
+    },
+  );
+}
+
+/** @param {string} dir @returns {string[]} */
+function htmlFiles(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name === 'pagefind' ? [] : htmlFiles(path);
+    return name.endsWith('.html') ? [path] : [];
+  });
+}
+
+/**
+ * The site path a built file is served at: dist/a/index.html → /a/, dist/404.html → /404.html.
+ * @param {string} root
+ * @param {string} file
+ */
+function urlPathOf(root, file) {
+  const rel = relative(root, file).split(sep).join('/');
+  return `/${rel.endsWith('index.html') ? rel.slice(0, -'index.html'.length) : rel}`;
+}
+
+/**
+ * The file a site path is served from, as scripts/serve.mjs resolves it, or undefined.
+ * @param {string} root
+ * @param {string} pathname
+ */
+function fileOf(root, pathname) {
+  const file = join(root, pathname);
+  if (existsSync(file) && statSync(file).isFile()) return file;
+  const index = join(file, 'index.html');
+  return existsSync(index) ? index : undefined;
+}
+
+/**
+ * @param {string} root the built site (dist)
+ * @returns {{ pages: number, links: number, broken: { page: string, href: string, reason: string }[] }}
+ */
+export function checkLinks(root = 'dist') {
+  const files = htmlFiles(root);
+  /** @type {Map<string, string>} */
+  const html = new Map(files.map((f) => [f, readFileSync(f, 'utf8')]));
+  /** @type {Map<string, Set<string>>} */
+  const idCache = new Map();
+  const idsOf = (/** @type {string} */ file) => {
+    let ids = idCache.get(file);
+    if (!ids) {
+      const text = html.get(file) ?? readFileSync(file, 'utf8');
+      ids = new Set([...text.matchAll(ID)].map((m) => decodeEntities(m[1] ?? m[2] ?? m[3] ?? '')));
+      idCache.set(file, ids);
+    }
+    return ids;
+  };
+  /** @type {{ page: string, href: string, reason: string }[]} */
+  const broken = [];
+  let links = 0;
+  for (const file of files) {
+    const page = urlPathOf(root, file);
+    const base = new URL(page, 'http://site.invalid');
+    const text = html.get(file) ?? '';
+    for (const tag of text.matchAll(TAG)) {
+      // A canonical URL names the page for search engines; readers never follow it (and the
+      // 404 page's is /404/ although a static host serves it for any missing path).
+      if (/\srel\s*=\s*["']?canonical\b/i.test(tag[0])) continue;
+      for (const m of tag[0].matchAll(ATTR)) {
+        const raw = decodeEntities(m[2] ?? m[3] ?? m[4] ?? '').trim();
+        if (raw === '' || raw === '#' || /^(mailto|tel|data|javascript|blob):/i.test(raw)) continue;
+        let url;
+        try {
+          url = new URL(raw, base);
+        } catch {
+          broken.push({ page, href: raw, reason: 'not a valid URL' });
+          continue;
+        }
+        const internal = url.origin === base.origin || SITE_ORIGINS.has(url.origin);
+        if (!internal) continue;
+        links++;
+        let pathname;
+        try {
+          pathname = decodeURIComponent(url.pathname);
+        } catch {
+          broken.push({ page, href: raw, reason: 'a malformed %-escape' });
+          continue;
+        }
+        const target = fileOf(root, pathname);
+        if (!target) {
+          broken.push({ page, href: raw, reason: `no file for ${pathname}` });
+          continue;
+        }
+        const fragment = url.hash.slice(1);
+        if (fragment === '' || !target.endsWith('.html')) continue;
+        let id;
+        try {
+          id = decodeURIComponent(fragment);
+        } catch {
+          id = fragment;
+        }
+        if (!idsOf(target).has(id)) {
+          broken.push({
+            page,
+            href: raw,
+            reason: `no element with id "${id}" on ${urlPathOf(root, target)}`,
+          });
+        }
+      }
+    }
+  }
+  return { pages: files.length, links, broken };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const root = process.argv[2] ?? 'dist';
+  const { pages, links, broken } = checkLinks(root);
+  if (broken.length) {
+    console.error(`check-links: ${broken.length} broken internal link(s) in ${root}/:`);
+    for (const b of broken) console.error(`  ${b.page}: ${b.href} — ${b.reason}`);
+    process.exit(1);
+  }
+  console.log(`check-links: ${links} internal links on ${pages} pages, none broken`);
+}

@@ -1,0 +1,85 @@
+/**
+ * Site gates (issue 7) in a real Chromium: every page of the sitemap loads with no console error
+ * and no failed request, and every internal link and #anchor on it resolves — the link's page
+ * exists (crawled too when it is not in the sitemap) and the anchor is an element id there.
+ * scripts/check-links.mjs checks the same links statically at build time; this is the browser's
+ * view, after scripts have run.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { baseURL, openPage, sitemapPaths, useBrowser, type WatchedPage } from './browser.js';
+
+const { browser } = useBrowser();
+
+/** Element ids (and a[name]s) per visited page path. */
+const idsByPage = new Map<string, Set<string>>();
+/** Internal links seen, with the page that has each. */
+const links: { from: string; url: URL }[] = [];
+
+let watched: WatchedPage;
+beforeAll(async () => {
+  watched = await openPage(browser());
+});
+afterAll(async () => {
+  await watched.page.context().close();
+});
+
+/** Load `path`, return the problems seen while loading and record its ids and internal links. */
+async function visit(page: Page, problems: string[], path: string): Promise<string[]> {
+  problems.length = 0;
+  const response = await page.goto(`${baseURL()}${path}`, { waitUntil: 'networkidle' });
+  const found = [...problems];
+  if (!response || response.status() >= 400) found.push(`HTTP ${response?.status() ?? 'no response'}`);
+  const ids = await page.$$eval('[id], a[name]', (els) =>
+    els.flatMap((e) => [e.id, e.getAttribute('name') ?? ''].filter((x) => x !== '')),
+  );
+  idsByPage.set(path, new Set(ids));
+  const hrefs = await page.$$eval('a[href], area[href]', (els) =>
+    els.map((a) => (a as HTMLAnchorElement | HTMLAreaElement).href),
+  );
+  const origin = new URL(baseURL()).origin;
+  for (const href of hrefs) {
+    const url = new URL(href);
+    if (url.origin === origin) links.push({ from: path, url });
+  }
+  return found;
+}
+
+const PAGES = sitemapPaths();
+
+describe('every page of the sitemap', () => {
+  it.each(PAGES)('%s loads with no console error or failed request', async (path) => {
+    expect(await visit(watched.page, watched.problems, path)).toEqual([]);
+  });
+
+  it('every internal link and #anchor on them resolves', async () => {
+    expect([...idsByPage.keys()].sort()).toEqual([...PAGES].sort());
+    const broken: string[] = [];
+    /** Status of non-page targets (files), fetched once each. */
+    const status = new Map<string, number>();
+    for (const { from, url } of links) {
+      const path = decodeURIComponent(url.pathname);
+      const isPage = path.endsWith('/') || path.endsWith('.html');
+      if (isPage && !idsByPage.has(path)) {
+        // A page that is not in the sitemap (the 404 page, say): crawl it as well.
+        const problems = await visit(watched.page, watched.problems, path);
+        if (problems.length) broken.push(`${from}: ${url.href} — ${problems.join('; ')}`);
+      }
+      if (!isPage) {
+        if (!status.has(path)) {
+          const r = await watched.page.request.get(`${baseURL()}${url.pathname}`);
+          status.set(path, r.status());
+        }
+        const s = status.get(path) ?? 0;
+        if (s >= 400) broken.push(`${from}: ${url.href} — HTTP ${s}`);
+        continue;
+      }
+      const fragment = decodeURIComponent(url.hash.slice(1));
+      if (fragment !== '' && !idsByPage.get(path)?.has(fragment)) {
+        broken.push(`${from}: ${url.pathname}${url.hash} — no element with id "${fragment}" on ${path}`);
+      }
+    }
+    expect(links.length).toBeGreaterThan(PAGES.length);
+    expect(broken).toEqual([]);
+  }, 300_000);
+});
