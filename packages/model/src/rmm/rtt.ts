@@ -64,9 +64,11 @@ export function rttWalk(w: World, ipa: bigint, maxLevel = PAGE_LEVEL): WalkResul
 export const offsetInEntry = (wr: WalkResult, ipa: bigint): bigint =>
   BigInt(Number(ipa) % levelSizeNumber(wr.level));
 
+/** IPA of entry `idx` of `rtt`, as a number (exact: IPAs are below 2^52). */
+const entryIpaNumber = (rtt: Rtt, idx: number): number => Number(rtt.base) + idx * levelSizeNumber(rtt.level);
+
 /** IPA of entry `idx` of `rtt`. */
-export const entryIpa = (rtt: Rtt, idx: number): bigint =>
-  BigInt(Number(rtt.base) + idx * levelSizeNumber(rtt.level));
+export const entryIpa = (rtt: Rtt, idx: number): bigint => BigInt(entryIpaNumber(rtt, idx));
 
 const isAssigned = (e: Rtte): e is Extract<Rtte, { pa: bigint }> =>
   e.s === 'assigned' || e.s === 'assigned_ns';
@@ -75,23 +77,29 @@ const isAssigned = (e: Rtte): e is Extract<Rtte, { pa: bigint }> =>
 export function setRtte(w: World, rtt: Rtt, idx: number, next: Rtte, trace = true): void {
   const prev = rtt.entries[idx];
   if (prev === undefined) throw modelBroken(`setRtte: index ${idx} outside the L${rtt.level} table`);
-  const ipa = entryIpa(rtt, idx);
+  const ipa = entryIpaNumber(rtt, idx);
   if (isAssigned(prev)) unindexLeaf(w, ipa, prev.pa);
   rtt.entries[idx] = next;
   if (isAssigned(next)) indexLeaf(w, ipa, next);
-  w.t.acc.dirtyIpas.push(Number(ipa));
+  w.t.acc.dirtyIpas.push(ipa);
   if (trace && w.t.on)
-    w.t.ev({ type: 'rtte_change', ipa, level: rtt.level, from: rtteName(prev), to: rtteName(next) });
+    w.t.ev({
+      type: 'rtte_change',
+      ipa: BigInt(ipa),
+      level: rtt.level,
+      from: rtteName(prev),
+      to: rtteName(next),
+    });
 }
 
 /** The PFN of `pa` as a map key (exact in a double: PAs are below 2^52; allocates nothing). */
 const pfnKey = (pa: bigint): number => Math.floor(Number(pa) / 4096);
 
-function indexLeaf(w: World, ipa: bigint, e: Rtte & { pa: bigint }): void {
+function indexLeaf(w: World, ipa: number, e: Rtte & { pa: bigint }): void {
   const head = pfnKey(e.pa);
   const s = w.rmm.byPfn.get(head);
   if (s === undefined) w.rmm.byPfn.set(head, ipa);
-  else if (typeof s === 'bigint') {
+  else if (typeof s === 'number') {
     if (s !== ipa) w.rmm.byPfn.set(head, [s, ipa]);
   } else if (!s.includes(ipa)) s.push(ipa);
 }
@@ -107,17 +115,17 @@ export function leafAt(
   return undefined;
 }
 
-/** The assigned leaf IPAs whose entry starts at PFN `head`. */
-export function leavesAt(w: World, head: bigint | number): readonly bigint[] {
+/** The assigned leaf IPAs (as numbers) whose entry starts at PFN `head`. */
+export function leavesAt(w: World, head: bigint | number): readonly number[] {
   const s = w.rmm.byPfn.get(Number(head));
-  return s === undefined ? [] : typeof s === 'bigint' ? [s] : s;
+  return s === undefined ? [] : typeof s === 'number' ? [s] : s;
 }
 
-function unindexLeaf(w: World, ipa: bigint, pa: bigint): void {
+function unindexLeaf(w: World, ipa: number, pa: bigint): void {
   const head = pfnKey(pa);
   const s = w.rmm.byPfn.get(head);
   if (s === undefined) return;
-  if (typeof s === 'bigint') {
+  if (typeof s === 'number') {
     if (s === ipa) w.rmm.byPfn.delete(head);
     return;
   }
@@ -155,7 +163,7 @@ export function unfold(w: World, parent: Rtte, level: number, base: bigint, pa: 
     for (let i = 0; i < 512; i++) {
       const e = entries[i];
       if (e !== undefined && (e.s === 'assigned' || e.s === 'assigned_ns'))
-        indexLeaf(w, base + BigInt(i) * step, e);
+        indexLeaf(w, Number(base) + i * Number(step), e);
     }
   }
   return rtt;

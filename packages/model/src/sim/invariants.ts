@@ -24,8 +24,8 @@ const NONE: readonly Violation[] = Object.freeze([]);
 function addLeavesAt(w: World, head: number, cand: number[]): void {
   const s = w.rmm.byPfn.get(head);
   if (s === undefined) return;
-  if (typeof s === 'bigint') cand.push(Number(s));
-  else for (const ipa of s) cand.push(Number(ipa));
+  if (typeof s === 'number') cand.push(s);
+  else for (const ipa of s) cand.push(ipa);
 }
 
 /** Whether `list` is already in ascending order (the usual case here; sorting allocates). */
@@ -112,7 +112,8 @@ function writableSharedProblem(w: World, ipa: bigint, pa: bigint): string | null
   // The message is built only when there is a problem.
   const where = (): string => `writable shared mapping at IPA ${hex(ipa)} → PFN ${hex(pfn)}`;
   if (pfn === w.host.zeroPfn) return `${where()} is the host's shared zero page`;
-  const others = leavesAt(w, pfn).filter((o) => o !== ipa && leafAt(w, o)?.e.s === 'assigned_ns');
+  const self = Number(ipa);
+  const others = leavesAt(w, pfn).filter((o) => o !== self && leafAt(w, BigInt(o))?.e.s === 'assigned_ns');
   if (others.length > 0) return `${where()} also backs IPA ${others.map(hex).join(', ')}`;
   const gfn = (ipa - w.geom.sharedBit) >> 12n;
   const m = memslotForGfn(w, gfn);

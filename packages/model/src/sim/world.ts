@@ -55,8 +55,8 @@ export interface RmmState {
   /** Granule states by PFN (number keys: Map lookups on bigint keys are several times slower). */
   granules: Map<number, GranuleState>;
   recs: Map<number, RecState>;
-  /** Assigned leaf IPAs by head PFN: one IPA, or a list when several entries share the page. */
-  byPfn: Map<number, bigint | bigint[]>;
+  /** Assigned leaf IPAs (as numbers: exact, below 2^52) by head PFN: one, or a list when several entries share the page. */
+  byPfn: Map<number, number | number[]>;
 }
 
 /* ---------------- KVM ---------------- */
