@@ -4,6 +4,7 @@ import starlight from '@astrojs/starlight';
 import mdx from '@astrojs/mdx';
 import { satteri } from '@astrojs/markdown-satteri';
 import { mermaidPlugin } from './src/plugins/mermaid/index.ts';
+import { cspInlineHashes } from './scripts/csp-inline-hashes.mjs';
 
 /**
  * The site URL is needed for the sitemap and canonical links. The default is the local
@@ -25,7 +26,39 @@ const sections = [
 
 export default defineConfig({
   site,
+  // Content-Security-Policy (issue 7), emitted by Astro as a <meta http-equiv> in every page
+  // because a static host cannot be relied on for headers. Astro adds the hashes of the inline
+  // scripts and styles it renders (Starlight's theme and component scripts) to script-src and
+  // style-src; everything else must come from the site itself. No 'unsafe-eval': eval() and
+  // new Function() throw in the page. 'wasm-unsafe-eval' lets Pagefind's search compile its
+  // WebAssembly (it allows WebAssembly.compile only, not eval). worker-src is ready for the
+  // snippet runner's worker. Inline style *attributes* (Starlight's icons set
+  // style="--sl-icon-size: …") are allowed through style-src-attr only; <style> elements still
+  // need a hash. tests/e2e/csp.e2e.ts checks the policy is present, in force, and that no page
+  // reports a violation.
+  security: {
+    csp: {
+      algorithm: 'SHA-256',
+      directives: [
+        "default-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "worker-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+      ],
+      scriptDirective: { resources: ["'self'", "'wasm-unsafe-eval'"] },
+      // Only the attribute scope is set: Astro then writes style-src 'self' plus the hashes of
+      // its <style> elements, and style-src-attr 'unsafe-inline'.
+      styleDirective: { resources: [{ resource: "'unsafe-inline'", kind: 'attribute' }] },
+    },
+  },
   markdown: {
+    // Expressive Code highlights code blocks (and turns Astro's Shiki off itself); saying so here
+    // keeps Astro from warning that Shiki's inline styles and the CSP do not mix.
+    syntaxHighlight: false,
     // Sätteri is Astro 7's default Markdown processor; we only add the diagram plugin, which
     // turns ```mermaid fences into inline SVG at build time (src/plugins/mermaid). It works on
     // the mdast, before Expressive Code claims code blocks; one plugin per document.
@@ -70,5 +103,8 @@ export default defineConfig({
       })),
     }),
     mdx(),
+    // After the build: hash Starlight's is:inline scripts (and any inline <style>) into each
+    // page's CSP, which Astro's own hashing leaves out (scripts/csp-inline-hashes.mjs).
+    cspInlineHashes(),
   ],
 });
