@@ -121,14 +121,24 @@ function vmmHva(w: World, g: Gpa): bigint | undefined {
   return m === undefined ? undefined : gfnToHva(m, g >> 12n) + (g & 0xfffn);
 }
 
-/** The VMM reads guest RAM through its own mapping (how "QEMU reads zeros" is observed). */
-export function vmmRead(w: World, g: Gpa, size: AccessSize): OpResult {
+/**
+ * Resolve a VMM access to guest RAM through the VMM's own mapping, faulting the host page in as
+ * the access would (a write breaks copy-on-write). Returns the host address and PTE, or the
+ * outcome when the access cannot complete: outside guest RAM, or on a page delegated to the
+ * realm (a granule protection fault, which the VMM sees as SIGBUS).
+ */
+function vmmAccess(
+  w: World,
+  g: Gpa,
+  write: boolean,
+): { hva: bigint; pte: ReturnType<typeof handleHostFault> } | OpResult {
   const hva = vmmHva(w, g);
   if (hva === undefined) {
-    if (w.t.on) w.t.ev({ type: 'vmm_action', what: 'read outside guest RAM', args: { gpa: g } });
+    if (w.t.on)
+      w.t.ev({ type: 'vmm_action', what: `${write ? 'write' : 'read'} outside guest RAM`, args: { gpa: g } });
     return { outcome: 'vmm_exit' };
   }
-  const pte = handleHostFault(w, hva, false);
+  const pte = handleHostFault(w, hva, write);
   if (granuleState(w, pte.pfn << 12n) !== 'undelegated') {
     if (w.t.on)
       w.t.ev({
@@ -138,6 +148,14 @@ export function vmmRead(w: World, g: Gpa, size: AccessSize): OpResult {
       });
     return { outcome: 'vmm_exit' };
   }
+  return { hva, pte };
+}
+
+/** The VMM reads guest RAM through its own mapping (how "QEMU reads zeros" is observed). */
+export function vmmRead(w: World, g: Gpa, size: AccessSize): OpResult {
+  const access = vmmAccess(w, g, false);
+  if ('outcome' in access) return access;
+  const { hva, pte } = access;
   const value = readPhys(w, (pte.pfn << 12n) + (hva & 0xfffn), size);
   if (w.t.on) w.t.ev({ type: 'vmm_read', gpa: g, hva, pfn: pte.pfn, value });
   return { outcome: 'completed', value };
@@ -145,21 +163,9 @@ export function vmmRead(w: World, g: Gpa, size: AccessSize): OpResult {
 
 /** The VMM writes guest RAM through its own mapping (breaking copy-on-write as a store does). */
 export function vmmWrite(w: World, g: Gpa, size: AccessSize, value: bigint): OpResult {
-  const hva = vmmHva(w, g);
-  if (hva === undefined) {
-    if (w.t.on) w.t.ev({ type: 'vmm_action', what: 'write outside guest RAM', args: { gpa: g } });
-    return { outcome: 'vmm_exit' };
-  }
-  const pte = handleHostFault(w, hva, true);
-  if (granuleState(w, pte.pfn << 12n) !== 'undelegated') {
-    if (w.t.on)
-      w.t.ev({
-        type: 'vmm_action',
-        what: 'granule protection fault: the page is delegated to the realm (SIGBUS)',
-        args: { gpa: g, pfn: pte.pfn },
-      });
-    return { outcome: 'vmm_exit' };
-  }
+  const access = vmmAccess(w, g, true);
+  if ('outcome' in access) return access;
+  const { hva, pte } = access;
   writePhys(w, (pte.pfn << 12n) + (hva & 0xfffn), size, value);
   if (w.t.on) w.t.ev({ type: 'vmm_write', gpa: g, hva, pfn: pte.pfn, value });
   return { outcome: 'completed' };
