@@ -31,7 +31,7 @@ import {
   RMI_RTT_SET_RIPAS,
   RMI_RTT_UNPROT_MAP,
   RMI_RTT_UNPROT_UNMAP,
-  decodeRangeDesc,
+  rangeDescFields,
 } from '../rmm/rmi.js';
 import { EBUSY, EFAULT, EINVAL, ENOMEM, ENXIO } from '../sim/errno.js';
 import { hex, type Args } from '../sim/trace.js';
@@ -413,7 +413,7 @@ export function realm_unmap_private_range(w: World, start: bigint, end: bigint):
         break;
       }
       const range = r.out['range'] ?? 0n;
-      const d = decodeRangeDesc(range);
+      const d = rangeDescFields(range);
       const size = levelSize(d.level) * BigInt(d.count);
       if (d.st !== RMI_OP_MEM_UNDELEGATED) RMI_GRANULE_RANGE_UNDELEGATE(w, d.addr, d.addr + size);
       addr = next;

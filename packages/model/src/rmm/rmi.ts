@@ -90,14 +90,18 @@ function rmiSummary(cmd: RmiCommand, status: string, index: number, ret: number)
   return sum;
 }
 
-/** Decoded RmiAddrRangeDesc (brief §3.5): SIZE [1:0], COUNT [11:2], ADDR [51:12], ST [63]. */
+/**
+ * RmiAddrRangeDesc fields as the RMM reads them (brief §3.5): SIZE [1:0], COUNT [11:2],
+ * ADDR [51:12], ST [63]. This is the hot-path reader; the public decoder with field names and
+ * notes is decode/rmi.ts `decodeRangeDesc`, and test/rmm-layout.test.ts checks the two agree.
+ */
 export interface RangeDesc {
   readonly level: number;
   readonly count: number;
   readonly addr: bigint;
   readonly st: bigint;
 }
-export function decodeRangeDesc(desc: bigint): RangeDesc {
+export function rangeDescFields(desc: bigint): RangeDesc {
   return {
     level: PAGE_LEVEL - Number(desc & 3n),
     count: Number((desc >> 2n) & 0x3ffn),
@@ -214,7 +218,7 @@ export function RMI_RTT_DATA_MAP(
   return rmi(w, 'RMI_RTT_DATA_MAP', { base, top, flags, desc }, () => {
     // The model's RMM realm is always NEW or ACTIVE here, both of which DATA_MAP accepts.
     if (!inPar(w, base, top)) return { status: RMI_ERROR_INPUT };
-    const d = decodeRangeDesc(desc);
+    const d = rangeDescFields(desc);
     if (d.st !== RMI_OP_MEM_DELEGATED) return { status: RMI_ERROR_INPUT };
     const size = levelSize(d.level);
     if ((base & (size - 1n)) !== 0n || (d.addr & (size - 1n)) !== 0n || d.count === 0)
@@ -244,8 +248,12 @@ export function RMI_RTT_DATA_MAP(
   });
 }
 
-/** RmiRttUnprotMapFlags (brief §3.5): OADDR_TYPE [1:0], LIST_COUNT [15:2], MEMATTR [18:16], S2AP [22:19]. */
-export function decodeUnprotFlags(flags: bigint): {
+/**
+ * RmiRttUnprotMapFlags fields as the RMM reads them (brief §3.5): OADDR_TYPE [1:0],
+ * LIST_COUNT [15:2], MEMATTR [18:16], S2AP [22:19]. The public decoder is decode/rmi.ts
+ * `decodeUnprotFlags`; test/rmm-layout.test.ts checks the two agree.
+ */
+export function unprotFlagsFields(flags: bigint): {
   oaddrType: number;
   listCount: number;
   memattr: number;
@@ -273,8 +281,8 @@ export function RMI_RTT_UNPROT_MAP(
 ): RmiResult {
   return rmi(w, 'RMI_RTT_UNPROT_MAP', { base, top, flags, desc }, () => {
     if (!inUnprot(w, base, top)) return { status: RMI_ERROR_INPUT };
-    const d = decodeRangeDesc(desc);
-    const f = decodeUnprotFlags(flags);
+    const d = rangeDescFields(desc);
+    const f = unprotFlagsFields(flags);
     const size = levelSize(d.level);
     if ((base & (size - 1n)) !== 0n || (d.addr & (size - 1n)) !== 0n || d.count === 0)
       return { status: RMI_ERROR_INPUT };
