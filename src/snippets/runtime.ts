@@ -1,0 +1,245 @@
+/**
+ * The runnable-snippet runtime (issue 5), shared by the three places a ```ts sim snippet runs:
+ * the build (Node, src/snippets/node.ts), the test suite (the same Node evaluator) and the
+ * reader's browser (a dedicated Web Worker, src/snippets/worker.ts). Only the evaluator differs;
+ * type stripping, the model the snippet sees, output capture and formatting, limits and error
+ * reporting are here, so a snippet prints byte-identical output in all three.
+ *
+ * A snippet is a TypeScript program against the model's public API:
+ *
+ *     import { runScenario, getBuiltinScenario } from '@realmfault/model';
+ *     const r = runScenario(getBuiltinScenario('private-first-touch'), { variant: 'v14' });
+ *     console.log(r.steps[0].outcome);
+ *
+ * Types are stripped by sucrase (line-preserving: a line in the output is the same line in the
+ * reader's code, so error lines need no source map). `import … from '@realmfault/model'` is the
+ * only import; anything else is an error naming the module.
+ */
+import { transform } from 'sucrase';
+import * as model from '@realmfault/model';
+import type { RunOptions, RunResult, Scenario } from '@realmfault/model';
+
+/** What stopped a snippet, with the line in the reader's code where one is known. */
+export interface SnippetProblem {
+  readonly kind: 'syntax' | 'runtime' | 'budget' | 'timeout' | 'output' | 'crash';
+  readonly message: string;
+  /** 1-based line in the snippet as written, or null when the engine gives none. */
+  readonly line: number | null;
+}
+
+/** A run recorded for the stepper: the scenario, variant and JSON trace (bigints as "0x…"). */
+export interface SnippetTrace {
+  readonly scenario: string;
+  readonly variant: string;
+  readonly events: readonly unknown[];
+}
+
+export interface SnippetRun {
+  /** Everything the snippet printed, formatted (see formatValue), lines joined by "\n". */
+  readonly output: string;
+  readonly problem: SnippetProblem | null;
+  /** The runScenario() calls the snippet made (at most LIMITS.traces, the first ones). */
+  readonly traces: readonly SnippetTrace[];
+}
+
+export const SNIPPET_LIMITS = {
+  /** Characters of output before the snippet is stopped. */
+  outputChars: 20_000,
+  /** Model steps per runScenario() call (the model's own budget, StepBudgetExceeded). */
+  budget: 1_000_000,
+  /** Wall-clock limit in ms: the worker is terminated, the build's vm run is interrupted. */
+  timeoutMs: 2_000,
+  /** Traces kept for the stepper. */
+  traces: 4,
+  /** Trace events kept per trace. */
+  traceEvents: 5_000,
+} as const;
+
+/** The only module a snippet may import. */
+export const SNIPPET_MODULE = '@realmfault/model';
+
+/** Type-strip and turn the import into require(); a syntax error becomes a problem. */
+export function compileSnippet(code: string): { js: string } | { problem: SnippetProblem } {
+  try {
+    const out = transform(code, {
+      transforms: ['typescript', 'imports'],
+      disableESTransforms: true,
+      production: true,
+    });
+    return { js: out.code };
+  } catch (e) {
+    const loc = (e as { loc?: { line?: unknown } }).loc;
+    const line = typeof loc?.line === 'number' ? loc.line : null;
+    const raw = e instanceof Error ? e.message : String(e);
+    // sucrase appends "(line:column)"; we report the line separately.
+    const message = raw.replace(/\s*\(\d+:\d+\)\s*$/, '');
+    return { problem: { kind: 'syntax', message: `SyntaxError: ${message}`, line } };
+  }
+}
+
+/**
+ * Runs compiled snippet code: `scope` names become the code's free variables (require, exports,
+ * console). Throws whatever the code throws. Each environment supplies its own.
+ */
+export type Evaluate = (js: string, scope: Readonly<Record<string, unknown>>) => void;
+
+/** The 1-based line in the snippet an error was thrown from, or null (environment-specific). */
+export type LineOf = (error: unknown) => number | null;
+
+/** Thrown by console.* once the output cap is reached; stops the snippet. */
+export class SnippetOutputLimit extends Error {
+  constructor() {
+    super(
+      `output limit reached (${SNIPPET_LIMITS.outputChars.toLocaleString('en')} characters): the snippet was stopped`,
+    );
+    this.name = 'SnippetOutputLimit';
+  }
+}
+
+/** Thrown for an import of anything but the model. */
+export class SnippetImportError extends Error {
+  constructor(readonly specifier: string) {
+    super(`cannot import "${specifier}": a snippet can import only "${SNIPPET_MODULE}"`);
+    this.name = 'SnippetImportError';
+  }
+}
+
+const hex = (v: bigint): string => (v < 0n ? `-0x${(-v).toString(16)}` : `0x${v.toString(16)}`);
+
+/** JSON-able copy: bigint → "0x…", Map/Set → arrays, cycles → "[circular]". */
+function plain(v: unknown, seen: Set<object>): unknown {
+  if (typeof v === 'bigint') return hex(v);
+  if (typeof v === 'undefined') return null;
+  if (typeof v === 'function') return `[function ${v.name || 'anonymous'}]`;
+  if (typeof v === 'symbol') return v.toString();
+  if (v === null || typeof v !== 'object') return v;
+  if (seen.has(v)) return '[circular]';
+  seen.add(v);
+  try {
+    if (isErrorLike(v)) return `${v.name}: ${v.message}`;
+    if (v instanceof Map) return [...v.entries()].map(([k, x]) => [plain(k, seen), plain(x, seen)]);
+    if (v instanceof Set) return [...v].map((x) => plain(x, seen));
+    if (Array.isArray(v)) return v.map((x) => plain(x, seen));
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = plain(x, seen);
+    return out;
+  } finally {
+    seen.delete(v);
+  }
+}
+
+function isErrorLike(v: unknown): v is { name: string; message: string } {
+  return (
+    v instanceof Error ||
+    (typeof v === 'object' &&
+      v !== null &&
+      typeof (v as { name?: unknown }).name === 'string' &&
+      typeof (v as { message?: unknown }).message === 'string' &&
+      typeof (v as { stack?: unknown }).stack === 'string')
+  );
+}
+
+/**
+ * How console.log shows one argument, identical in Node and the browser: strings as they are,
+ * bigints in hex (the model's addresses and registers are bigints), numbers and booleans as
+ * JavaScript prints them, errors as "Name: message", everything else as indented JSON with
+ * bigints in hex.
+ */
+export function formatValue(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'bigint') return hex(v);
+  if (typeof v === 'undefined') return 'undefined';
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
+  if (typeof v === 'function' || typeof v === 'symbol') return String(plain(v, new Set()));
+  if (isErrorLike(v)) return `${v.name}: ${v.message}`;
+  return JSON.stringify(plain(v, new Set()), null, 2);
+}
+
+/** A thrown value as one line: Errors by name and message, anything else says what it was. */
+export function describeThrown(e: unknown): string {
+  if (isErrorLike(e)) return `${e.name}: ${e.message}`;
+  const what = e === null ? 'null' : Array.isArray(e) ? 'an array' : `a ${typeof e}`;
+  return `Uncaught ${formatValue(e)} (${what} was thrown, not an Error)`;
+}
+
+/** The budget error, whichever realm (vm context, worker) it was created in. */
+function isBudget(e: unknown): boolean {
+  return e instanceof model.StepBudgetExceeded || (isErrorLike(e) && e.name === 'StepBudgetExceeded');
+}
+
+/**
+ * Run one snippet: compile, evaluate with a console that captures output, a require() that
+ * returns the model (its runScenario capped by the snippet budget and recorded for the
+ * stepper), and report how it ended. Never throws.
+ */
+export function runSnippet(code: string, evaluate: Evaluate, lineOf: LineOf): SnippetRun {
+  const lines: string[] = [];
+  let chars = 0;
+  const traces: SnippetTrace[] = [];
+  const done = (problem: SnippetProblem | null): SnippetRun => ({
+    output: lines.join('\n'),
+    problem,
+    traces,
+  });
+
+  const compiled = compileSnippet(code);
+  if ('problem' in compiled) return done(compiled.problem);
+
+  const print = (...args: unknown[]): void => {
+    if (chars > SNIPPET_LIMITS.outputChars) throw new SnippetOutputLimit();
+    const line = args.map(formatValue).join(' ');
+    chars += line.length + 1;
+    if (chars > SNIPPET_LIMITS.outputChars) {
+      lines.push(line.slice(0, Math.max(0, SNIPPET_LIMITS.outputChars - (chars - line.length - 1))));
+      throw new SnippetOutputLimit();
+    }
+    lines.push(line);
+  };
+  const snippetConsole = Object.freeze({ log: print, info: print, warn: print, error: print, debug: print });
+
+  const runScenario = (scenario: Scenario, options: RunOptions = {}): RunResult => {
+    const budget = Math.min(options.budget ?? SNIPPET_LIMITS.budget, SNIPPET_LIMITS.budget);
+    const result = model.runScenario(scenario, { ...options, budget });
+    if (traces.length < SNIPPET_LIMITS.traces) {
+      traces.push({
+        scenario: typeof scenario.name === 'string' ? scenario.name : '(unnamed)',
+        variant: result.variant,
+        events: (model.toJSONValue(result.trace) as unknown[]).slice(0, SNIPPET_LIMITS.traceEvents),
+      });
+    }
+    return result;
+  };
+  const api = Object.freeze({ ...model, runScenario });
+  const require = (specifier: unknown): unknown => {
+    if (specifier === SNIPPET_MODULE) return api;
+    throw new SnippetImportError(String(specifier));
+  };
+
+  try {
+    evaluate(compiled.js, { require, exports: {}, console: snippetConsole });
+    return done(null);
+  } catch (e) {
+    const line = lineOf(e);
+    if (e instanceof SnippetOutputLimit) return done({ kind: 'output', message: e.message, line });
+    if (isBudget(e)) {
+      return done({
+        kind: 'budget',
+        message: `${describeThrown(e)} (snippets run the model with a budget of ${SNIPPET_LIMITS.budget.toLocaleString('en')} steps)`,
+        line,
+      });
+    }
+    if (isErrorLike(e) && e.name === 'SyntaxError')
+      return done({ kind: 'syntax', message: describeThrown(e), line });
+    return done({ kind: 'runtime', message: describeThrown(e), line });
+  }
+}
+
+/** The output area's text for a run: the output, then the problem on its own line. */
+export function formatRun(run: SnippetRun): string {
+  const parts = run.output ? [run.output] : [];
+  if (run.problem) {
+    const where = run.problem.line === null ? '' : ` (line ${run.problem.line})`;
+    parts.push(`✗ ${run.problem.message}${where}`);
+  }
+  return parts.join('\n');
+}
