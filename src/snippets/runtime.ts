@@ -32,6 +32,10 @@ export interface SnippetTrace {
   readonly scenario: string;
   readonly variant: string;
   readonly events: readonly unknown[];
+  /** The model's formatEvent() text of each kept event (the no-JS trace list). */
+  readonly lines: readonly string[];
+  /** Call depth of each kept event (for indenting the lines). */
+  readonly depths: readonly number[];
 }
 
 export interface SnippetRun {
@@ -201,10 +205,13 @@ export function runSnippet(code: string, evaluate: Evaluate, lineOf: LineOf): Sn
     const budget = Math.min(options.budget ?? SNIPPET_LIMITS.budget, SNIPPET_LIMITS.budget);
     const result = model.runScenario(scenario, { ...options, budget });
     if (traces.length < SNIPPET_LIMITS.traces) {
+      const kept = result.trace.slice(0, SNIPPET_LIMITS.traceEvents);
       traces.push({
         scenario: typeof scenario.name === 'string' ? scenario.name : '(unnamed)',
         variant: result.variant,
-        events: (model.toJSONValue(result.trace) as unknown[]).slice(0, SNIPPET_LIMITS.traceEvents),
+        events: model.toJSONValue(kept) as unknown[],
+        lines: kept.map((e) => model.formatEvent(e)),
+        depths: kept.map((e) => e.depth),
       });
     }
     return result;
@@ -234,12 +241,15 @@ export function runSnippet(code: string, evaluate: Evaluate, lineOf: LineOf): Sn
   }
 }
 
+/** The problem's line of the output area: "✗ message (line N)". */
+export function formatProblem(problem: SnippetProblem): string {
+  const where = problem.line === null ? '' : ` (line ${problem.line})`;
+  return `✗ ${problem.message}${where}`;
+}
+
 /** The output area's text for a run: the output, then the problem on its own line. */
 export function formatRun(run: SnippetRun): string {
   const parts = run.output ? [run.output] : [];
-  if (run.problem) {
-    const where = run.problem.line === null ? '' : ` (line ${run.problem.line})`;
-    parts.push(`✗ ${run.problem.message}${where}`);
-  }
+  if (run.problem) parts.push(formatProblem(run.problem));
   return parts.join('\n');
 }
