@@ -3,9 +3,6 @@
  * output area shows (formatRun), keyed `<path below src/content/docs>#<id>`. The build and the
  * tests compare against it, so a change in the model that changes what a page prints is seen in
  * review. `UPDATE_SNIPPETS=1` rewrites entries instead of comparing (refused when CI is set).
- *
- * Also the build's snippet timer (bench/build-time.mjs reports the share of build time spent
- * running snippets).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -60,45 +57,4 @@ export function recordExpectation(key: string, text: string, root: string = proc
   if (all[key] === text) return;
   all[key] = text;
   writeExpectations(all, root);
-}
-
-/**
- * Time spent running snippets in this process. The build writes it at exit to
- * node_modules/.cache/realmfault/snippet-time.json ({ ms, snippets }), which
- * bench/build-time.mjs reads.
- */
-export const snippetTimer = {
-  ms: 0,
-  snippets: 0,
-  time<T>(fn: () => T): T {
-    const t = performance.now();
-    try {
-      return fn();
-    } finally {
-      this.ms += performance.now() - t;
-      this.snippets++;
-    }
-  },
-};
-
-/** Where the build leaves its snippet time (relative to the project root). */
-export const SNIPPET_TIME_FILE = 'node_modules/.cache/realmfault/snippet-time.json';
-
-let exitHook = false;
-/** Write the timer to SNIPPET_TIME_FILE when the process exits (once per process). */
-export function reportTimeOnExit(root: string = process.cwd()): void {
-  if (exitHook) return;
-  exitHook = true;
-  process.on('exit', () => {
-    try {
-      const file = resolve(root, SNIPPET_TIME_FILE);
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(
-        file,
-        JSON.stringify({ ms: Number(snippetTimer.ms.toFixed(1)), snippets: snippetTimer.snippets }),
-      );
-    } catch {
-      // Timing is for the benchmark only; never fail a build over it.
-    }
-  });
 }

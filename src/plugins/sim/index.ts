@@ -24,14 +24,7 @@ import { runSnippetInNode } from '../../snippets/node.js';
 import { formatProblem, formatRun, type SnippetRun } from '../../snippets/runtime.js';
 import { resultHtml, sourceJson } from './html.js';
 import { isSimFence, pageSlug, parseSimMeta, SimMetaError, type SimMeta } from './meta.js';
-import {
-  expectationKey,
-  readExpectations,
-  recordExpectation,
-  reportTimeOnExit,
-  snippetTimer,
-  updateRequested,
-} from './expectations.js';
+import { expectationKey, readExpectations, recordExpectation, updateRequested } from './expectations.js';
 
 export { isSimFence, parseSimMeta, pageSlug, SimMetaError, SNIPPET_ID } from './meta.js';
 export type { SimMeta } from './meta.js';
@@ -41,8 +34,6 @@ export {
   readExpectations,
   writeExpectations,
   updateRequested,
-  snippetTimer,
-  SNIPPET_TIME_FILE,
 } from './expectations.js';
 export {
   escapeHtml,
@@ -217,7 +208,6 @@ export function simPlugin(options: SimPluginOptions = {}): MdastPluginDefinition
   const root = options.root ?? process.cwd();
   const component = options.clientComponent ?? resolve(root, 'src/components/SnippetClient.astro');
   const withClient = existsSync(component);
-  reportTimeOnExit(root);
   let reader: FenceReader | null = null;
   let file = '<markdown>';
   let snippets = 0;
@@ -246,7 +236,7 @@ export function simPlugin(options: SimPluginOptions = {}): MdastPluginDefinition
 
       let run: SnippetRun | null = null;
       if (!fence.meta.noRun) {
-        run = snippetTimer.time(() => runSnippetInNode(fence.code));
+        run = runSnippetInNode(fence.code);
         const key = expectationKey(fence);
         const text = formatRun(run);
         const update = updateRequested();
