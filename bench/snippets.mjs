@@ -91,13 +91,28 @@ try {
   for (const { path, snippets } of snippetPages()) {
     const context = await browser.newContext();
     const page = await context.newPage();
-    /** @type {import('playwright-core').Worker[]} */
-    const workers = [];
-    page.on('worker', (w) => workers.push(w));
-    /** Wait until the newest worker (the spare) has loaded and is idle. */
+    /** Live workers: the controller terminates each after its run and starts a spare. */
+    /** @type {Set<import('playwright-core').Worker>} */
+    const workers = new Set();
+    page.on('worker', (w) => {
+      workers.add(w);
+      w.on('close', () => workers.delete(w));
+    });
+    /** Wait until a live worker (the spare) has loaded and is idle. */
     const spareReady = async () => {
-      for (let i = 0; i < 100 && workers.length === 0; i++) await page.waitForTimeout(20);
-      await workers.at(-1)?.evaluate(() => 0);
+      for (let i = 0; i < 500; i++) {
+        const w = [...workers].at(-1);
+        if (w) {
+          try {
+            await w.evaluate(() => 0);
+            return;
+          } catch {
+            // closed meanwhile: wait for the next
+          }
+        }
+        await page.waitForTimeout(20);
+      }
+      throw new Error(`${path}: no spare worker became ready`);
     };
     await page.goto(`${site.url}${path}`, { waitUntil: 'networkidle' });
     for (const { id, noRun } of snippets) {

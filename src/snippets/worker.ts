@@ -4,7 +4,10 @@
  * worker would inherit the page's CSP, which forbids eval). Served without a CSP header of its
  * own, the worker may use `new Function`; the page itself still cannot.
  *
- * Protocol: the worker posts `{ kind: 'ready' }` once loaded; the page posts `{ code }` once;
+ * Protocol: the worker posts `{ kind: 'ready' }` once loaded. A spare worker started ahead of a
+ * Run is then sent `{ warmUp: true }`: it runs WARM_UP (a few model runs, discarded) so the JIT
+ * has compiled sucrase and the model before the reader's code arrives, and posts
+ * `{ kind: 'warm' }`. The page posts `{ code }` once;
  * the worker hardens its global scope, runs the code with the shared runtime (runSnippet and
  * formatRun, exactly as the build does in Node) and posts ONE `{ kind: 'result', … }`. The page
  * terminates it after that, or after SNIPPET_LIMITS.timeoutMs.
@@ -155,12 +158,38 @@ export function runInWorker(code: string): WorkerResult {
   };
 }
 
+/**
+ * Exercises sucrase (type stripping of a typical snippet) and the model's fault path, so that a
+ * fresh worker's JIT is warm. Only the page's spare worker runs it, before any reader code; its
+ * output is discarded.
+ */
+export const WARM_UP = `import { runScenario, getBuiltinScenario, BUILTIN_SCENARIO_NAMES, formatEvent } from '@realmfault/model';
+for (let round = 0; round < 2; round++) {
+  for (const name of BUILTIN_SCENARIO_NAMES.slice(0, 6)) {
+    for (const variant of ['v14', 'fixed'] as const) {
+      const run = runScenario(getBuiltinScenario(name), { variant });
+      const last: string = run.trace.length > 0 ? formatEvent(run.trace[run.trace.length - 1]!) : '';
+      console.log(name, variant, run.steps.length, last.length);
+    }
+  }
+}
+`;
+
 if (IN_WORKER) {
   /** Kept before hardening: the only way out of the worker is this one reference. */
   const post = scope.postMessage.bind(scope);
   let started = false;
+  let warmed = false;
   scope.addEventListener('message', (e: MessageEvent) => {
     if (started) return;
+    if ((e.data as { warmUp?: unknown } | null)?.warmUp === true) {
+      if (!warmed) {
+        warmed = true;
+        runInWorker(WARM_UP);
+        post({ kind: 'warm' });
+      }
+      return;
+    }
     started = true;
     const code = (e.data as { code?: unknown } | null)?.code;
     harden();

@@ -17,7 +17,7 @@ import {
 } from '../../src/snippets/client/permalink';
 import { checkResult } from '../../src/snippets/client/result';
 import { TIMEOUT_MS, TIMEOUT_TEXT } from '../../src/snippets/client/runner';
-import { runInWorker } from '../../src/snippets/worker';
+import { runInWorker, WARM_UP } from '../../src/snippets/worker';
 
 const CODE = `import { runScenario, getBuiltinScenario } from '@realmfault/model';
 const r = runScenario(getBuiltinScenario('private-first-touch'), { variant: 'v14' });
@@ -125,6 +125,12 @@ describe('the worker result check', () => {
 });
 
 describe('the worker evaluator', () => {
+  it('warms a spare worker with a snippet that runs cleanly', () => {
+    const run = runInWorker(WARM_UP).run;
+    expect(run.problem).toBeNull();
+    expect(run.output.split('\n').length).toBeGreaterThanOrEqual(4);
+  });
+
   it('reports recursion past the stack as a RangeError in the recursing function', () => {
     // Where V8 notices the overflow (entry or call) varies with the stack; both lines are right.
     const code = 'function f(n: number): number {\n  return f(n + 1) + 1;\n}\nf(0);';

@@ -29,8 +29,14 @@ interface Spawned {
 
 let spare: Spawned | null = null;
 
-function spawn(): Spawned {
+/**
+ * A new worker. A spare (`warmUp`) is asked to warm its JIT first (worker.ts WARM_UP) and counts
+ * as ready once it has; a worker for an immediate run is ready as soon as it has loaded.
+ */
+function spawn(warmUp: boolean): Spawned {
   const worker = new Worker(new URL('../worker.ts', import.meta.url), { type: 'module' });
+  if (warmUp) worker.postMessage({ warmUp: true });
+  const readyKind = warmUp ? 'warm' : 'ready';
   let ok!: () => void;
   let fail!: (e: Error) => void;
   const ready = new Promise<void>((resolve, reject) => {
@@ -44,7 +50,7 @@ function spawn(): Spawned {
   worker.addEventListener('message', (e: MessageEvent) => {
     const data: unknown = e.data;
     if (!isReady) {
-      if ((data as { kind?: unknown } | null)?.kind === 'ready') {
+      if ((data as { kind?: unknown } | null)?.kind === readyKind) {
         isReady = true;
         ok();
       }
@@ -76,12 +82,12 @@ function spawn(): Spawned {
 
 /** Start a worker ahead of the next run (on pointer or focus over Run). */
 export function warm(): void {
-  spare ??= spawn();
+  spare ??= spawn(true);
 }
 
 /** Run `code` in a fresh worker; never rejects. */
 export async function runInWorker(code: string): Promise<Outcome> {
-  const w = spare ?? spawn();
+  const w = spare ?? spawn(false);
   spare = null;
   try {
     let timer = 0;
