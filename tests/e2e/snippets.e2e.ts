@@ -163,6 +163,12 @@ describe('snippets run in the browser', () => {
       expect(built).toBe(nodeText(s.code));
       await run(page, s.id);
       expect(await outputText(page, s.id)).toBe(built);
+      // A problem line (should_fail snippets) is marked in the code block itself.
+      const line = runSnippetInNode(s.code).problem?.line ?? null;
+      const marked = await root(page, s.id)
+        .locator('.expressive-code .ec-line')
+        .evaluateAll((ls) => ls.flatMap((l, i) => (l.classList.contains('rf-problem-line') ? [i + 1] : [])));
+      expect(marked).toEqual(line === null ? [] : [line]);
       await expect(root(page, s.id).locator('.rf-snippet-caption').textContent()).resolves.toBe(
         'Output of the original code, run in your browser',
       );
@@ -210,7 +216,7 @@ describe('snippets run in the browser', () => {
     expect(heavy().some((u) => u.includes('/_astro/editor'))).toBe(true);
     expect(workers()).toBe(0);
     await control(page, HOST.id, 'run').hover();
-    await expect.poll(workers).toBe(1);
+    await expect.poll(workers, { timeout: 15_000 }).toBe(1);
     await expectClean(page, problems);
     await page.context().close();
   });
@@ -244,11 +250,13 @@ describe('snippets run in the browser', () => {
     const content = root(page, s.id).locator('.cm-content');
     await content.waitFor();
     await expect
-      .poll(() =>
-        content.evaluate(
-          (el) =>
-            el.getRootNode() instanceof ShadowRoot && el === (el.getRootNode() as ShadowRoot).activeElement,
-        ),
+      .poll(
+        () =>
+          content.evaluate(
+            (el) =>
+              el.getRootNode() instanceof ShadowRoot && el === (el.getRootNode() as ShadowRoot).activeElement,
+          ),
+        { timeout: 15_000 },
       )
       .toBe(true);
     await page.keyboard.press('ControlOrMeta+Home');
@@ -262,13 +270,15 @@ describe('snippets run in the browser', () => {
     await page.keyboard.press('Escape');
     await page.keyboard.press('Tab');
     await expect
-      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-action')))
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-action')), {
+        timeout: 15_000,
+      })
       .toBe('edit');
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-action'))).toBe('run');
     await page.keyboard.press('Enter');
     await root(page, s.id).and(page.locator(':not([data-running])')).waitFor();
-    await expect.poll(() => outputText(page, s.id)).toBe(nodeText(code));
+    await expect.poll(() => outputText(page, s.id), { timeout: 15_000 }).toBe(nodeText(code));
     expect(await outputText(page, s.id)).not.toBe(original);
     await expect(root(page, s.id).locator('.rf-snippet-caption').textContent()).resolves.toBe(
       'Output of your edited code, run in your browser',
@@ -492,7 +502,7 @@ describe('hostile snippets are contained', () => {
       .evaluateAll((ls) => ls.flatMap((l, i) => (l.classList.contains('rf-cm-problem') ? [i + 1] : [])));
     expect(marked).toEqual(named === undefined ? [] : [Number(named)]);
     // The used worker is gone (terminated); at most the spare for the next run remains.
-    await expect.poll(workers, { timeout: 5_000 }).toBeLessThanOrEqual(1);
+    await expect.poll(workers, { timeout: 15_000 }).toBeLessThanOrEqual(1);
     // Still responsive, and nothing outside the snippet changed.
     await control(page, HOST.id, 'copy-link').focus();
     expect(await outside(page, HOST.id)).toEqual(before);
@@ -517,7 +527,9 @@ describe('permalinks', () => {
     await hydrate(page, HOST.id);
     await setCode(page, HOST.id, EDITED);
     await control(page, HOST.id, 'copy-link').click();
-    await expect.poll(() => statusText(page, HOST.id)).toBe('Link to this code copied to the clipboard.');
+    await expect
+      .poll(() => statusText(page, HOST.id), { timeout: 15_000 })
+      .toBe('Link to this code copied to the clipboard.');
     const url = await page.evaluate(() => navigator.clipboard.readText());
     expect(url).toMatch(new RegExp(`^${baseURL()}${HOST.path}#snippet=${HOST.id}:[A-Za-z0-9_-]+$`));
     await expectClean(page, problems);
@@ -527,7 +539,7 @@ describe('permalinks', () => {
     const p2 = second.page;
     await root(p2, HOST.id).locator('.cm-content').waitFor();
     await expect
-      .poll(() => statusText(p2, HOST.id))
+      .poll(() => statusText(p2, HOST.id), { timeout: 15_000 })
       .toBe('Restored from link: the edited code is in the editor. Press Run to run it.');
     expect(await editorCode(p2, HOST.id)).toBe(EDITED);
     // Not run on opening: the output is still the build's.
@@ -577,7 +589,7 @@ describe('permalinks', () => {
     const { page, problems } = await open(HOST.path, hash);
     const first = SNIPPETS.find((s) => s.path === HOST.path);
     const id = hash.includes('no-such') && first ? first.id : HOST.id;
-    await expect.poll(() => statusText(page, id)).toMatch(message);
+    await expect.poll(() => statusText(page, id), { timeout: 15_000 }).toMatch(message);
     expect(await root(page, id).locator('.cm-editor').count()).toBe(0);
     await expect(root(page, id).locator('.expressive-code').isVisible()).resolves.toBe(true);
     expect(await outputText(page, id)).toBe(nodeText(SNIPPETS.find((s) => s.id === id)?.code ?? ''));
@@ -597,7 +609,7 @@ describe('permalinks', () => {
     await setCode(page, HOST.id, `// ${noise}`);
     await control(page, HOST.id, 'copy-link').click();
     await expect
-      .poll(() => statusText(page, HOST.id))
+      .poll(() => statusText(page, HOST.id), { timeout: 15_000 })
       .toMatch(
         /^No link made: your code is too long for a link: [\d,]+ characters once compressed, the limit is 8,000\.$/,
       );
