@@ -4,6 +4,7 @@ import starlight from '@astrojs/starlight';
 import mdx from '@astrojs/mdx';
 import { satteri } from '@astrojs/markdown-satteri';
 import { mermaidPlugin } from './src/plugins/mermaid/index.ts';
+import { simPlugin } from './src/plugins/sim/index.ts';
 import { cspInlineHashes } from './scripts/csp-inline-hashes.mjs';
 
 /**
@@ -62,7 +63,7 @@ export default defineConfig({
     // Sätteri is Astro 7's default Markdown processor; we only add the diagram plugin, which
     // turns ```mermaid fences into inline SVG at build time (src/plugins/mermaid). It works on
     // the mdast, before Expressive Code claims code blocks; one plugin per document.
-    processor: satteri({ mdastPlugins: [() => mermaidPlugin()] }),
+    processor: satteri({ mdastPlugins: [() => mermaidPlugin(), () => simPlugin()] }),
   },
   // The model and CLI are workspaces; during development read their TypeScript sources
   // directly (the "realmfault-source" export condition) so edits show up without a rebuild.
@@ -96,7 +97,7 @@ export default defineConfig({
       favicon: '/favicon.svg',
       // Our 404 page is the content entry src/content/docs/404.md, rendered by the docs route.
       disable404Route: true,
-      customCss: ['./src/styles/site.css', './src/styles/diagrams.css'],
+      customCss: ['./src/styles/site.css', './src/styles/diagrams.css', './src/styles/snippets.css'],
       sidebar: sections.map(({ label, directory }) => ({
         label,
         items: [{ autogenerate: { directory } }],

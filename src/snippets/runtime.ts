@@ -32,6 +32,10 @@ export interface SnippetTrace {
   readonly scenario: string;
   readonly variant: string;
   readonly events: readonly unknown[];
+  /** The model's formatEvent() text of each kept event (the no-JS trace list). */
+  readonly lines: readonly string[];
+  /** Call depth of each kept event (for indenting the lines). */
+  readonly depths: readonly number[];
 }
 
 export interface SnippetRun {
@@ -117,8 +121,12 @@ function plain(v: unknown, seen: Set<object>): unknown {
   seen.add(v);
   try {
     if (isErrorLike(v)) return `${v.name}: ${v.message}`;
-    if (v instanceof Map) return [...v.entries()].map(([k, x]) => [plain(k, seen), plain(x, seen)]);
-    if (v instanceof Set) return [...v].map((x) => plain(x, seen));
+    // By tag, not instanceof: in Node the snippet's Map and Set come from its vm context.
+    const tag = Object.prototype.toString.call(v);
+    if (tag === '[object Map]') {
+      return [...(v as Map<unknown, unknown>).entries()].map(([k, x]) => [plain(k, seen), plain(x, seen)]);
+    }
+    if (tag === '[object Set]') return [...(v as Set<unknown>)].map((x) => plain(x, seen));
     if (Array.isArray(v)) return v.map((x) => plain(x, seen));
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) out[k] = plain(x, seen);
@@ -158,8 +166,18 @@ export function formatValue(v: unknown): string {
 /** A thrown value as one line: Errors by name and message, anything else says what it was. */
 export function describeThrown(e: unknown): string {
   if (isErrorLike(e)) return `${e.name}: ${e.message}`;
-  const what = e === null ? 'null' : Array.isArray(e) ? 'an array' : `a ${typeof e}`;
-  return `Uncaught ${formatValue(e)} (${what} was thrown, not an Error)`;
+  const type = typeof e;
+  const what =
+    e === null
+      ? 'null'
+      : Array.isArray(e)
+        ? 'an array'
+        : type === 'object' || type === 'undefined'
+          ? `an ${type}`
+          : `a ${type}`;
+  // One line: objects as compact JSON (bigints in hex).
+  const shown = e !== null && typeof e === 'object' ? JSON.stringify(plain(e, new Set())) : formatValue(e);
+  return `Uncaught ${shown} (${what} was thrown, not an Error)`;
 }
 
 /** The budget error, whichever realm (vm context, worker) it was created in. */
@@ -201,15 +219,42 @@ export function runSnippet(code: string, evaluate: Evaluate, lineOf: LineOf): Sn
     const budget = Math.min(options.budget ?? SNIPPET_LIMITS.budget, SNIPPET_LIMITS.budget);
     const result = model.runScenario(scenario, { ...options, budget });
     if (traces.length < SNIPPET_LIMITS.traces) {
+      const kept = result.trace.slice(0, SNIPPET_LIMITS.traceEvents);
       traces.push({
         scenario: typeof scenario.name === 'string' ? scenario.name : '(unnamed)',
         variant: result.variant,
-        events: (model.toJSONValue(result.trace) as unknown[]).slice(0, SNIPPET_LIMITS.traceEvents),
+        events: model.toJSONValue(kept) as unknown[],
+        lines: kept.map((e) => model.formatEvent(e)),
+        depths: kept.map((e) => e.depth),
       });
     }
     return result;
   };
-  const api = Object.freeze({ ...model, runScenario });
+  // An error escaping a model call is often thrown deep in the model, its stack too deep to
+  // reach the snippet's frame; the call site, captured when the error passes the wrapper below
+  // (a shallow stack: wrapper, then the snippet), gives the snippet's line instead.
+  const callSites = new WeakMap<object, Error>();
+  const atCallSite = <A extends unknown[], R>(fn: (...args: A) => R): ((...args: A) => R) =>
+    function (this: unknown, ...args: A): R {
+      try {
+        return fn.apply(this, args);
+      } catch (e) {
+        if (e !== null && typeof e === 'object' && !callSites.has(e))
+          callSites.set(e, new Error('call site'));
+        throw e;
+      }
+    };
+  const isClass = (f: unknown): boolean =>
+    typeof f === 'function' && /^class\b/.test(Function.prototype.toString.call(f));
+  const exported: Record<string, unknown> = { ...model, runScenario };
+  for (const [name, v] of Object.entries(exported)) {
+    if (typeof v === 'function' && !isClass(v)) {
+      const wrapped = atCallSite(v as (...args: unknown[]) => unknown);
+      Object.defineProperty(wrapped, 'name', { value: name });
+      exported[name] = wrapped;
+    }
+  }
+  const api = Object.freeze(exported);
   const require = (specifier: unknown): unknown => {
     if (specifier === SNIPPET_MODULE) return api;
     throw new SnippetImportError(String(specifier));
@@ -219,7 +264,8 @@ export function runSnippet(code: string, evaluate: Evaluate, lineOf: LineOf): Sn
     evaluate(compiled.js, { require, exports: {}, console: snippetConsole });
     return done(null);
   } catch (e) {
-    const line = lineOf(e);
+    const site = e !== null && typeof e === 'object' ? callSites.get(e) : undefined;
+    const line = lineOf(e) ?? (site ? lineOf(site) : null);
     if (e instanceof SnippetOutputLimit) return done({ kind: 'output', message: e.message, line });
     if (isBudget(e)) {
       return done({
@@ -234,12 +280,15 @@ export function runSnippet(code: string, evaluate: Evaluate, lineOf: LineOf): Sn
   }
 }
 
+/** The problem's line of the output area: "✗ message (line N)". */
+export function formatProblem(problem: SnippetProblem): string {
+  const where = problem.line === null ? '' : ` (line ${problem.line})`;
+  return `✗ ${problem.message}${where}`;
+}
+
 /** The output area's text for a run: the output, then the problem on its own line. */
 export function formatRun(run: SnippetRun): string {
   const parts = run.output ? [run.output] : [];
-  if (run.problem) {
-    const where = run.problem.line === null ? '' : ` (line ${run.problem.line})`;
-    parts.push(`✗ ${run.problem.message}${where}`);
-  }
+  if (run.problem) parts.push(formatProblem(run.problem));
   return parts.join('\n');
 }
