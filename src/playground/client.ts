@@ -1,0 +1,195 @@
+/**
+ * The playground's client (src/components/Playground.astro), imported on first interaction or
+ * when the URL carries a scenario. It never loads the model itself: the scenario is validated and
+ * run in a module worker (src/playground/worker.ts) with a work budget, and the worker is
+ * terminated (and replaced) when a run passes the wall-clock limit. The trace then feeds the
+ * stepper (mountStepper) with its state pane, RTT tree included.
+ */
+import { mountStepper, type StepperHandle } from '../stepper/client';
+import { groupSteps, locateEvents, usedSlices } from '../stepper/locate';
+import type { SourceIndex, StepperData } from '../stepper/types';
+import { decodeLink, encodeLink } from './permalink';
+import type { RunReply, RunRequest } from './protocol';
+
+interface PageData {
+  /** Built-in scenarios by name, as JSON text. */
+  readonly builtins: Readonly<Record<string, string>>;
+  readonly index: SourceIndex;
+}
+
+export interface PlaygroundHandle {
+  run(): void;
+}
+
+const el = <T extends HTMLElement>(root: ParentNode, sel: string, type: new () => T): T => {
+  const e = root.querySelector(sel);
+  if (!(e instanceof type)) throw new Error(`playground: ${sel} missing from the widget markup`);
+  return e;
+};
+
+export function mountPlayground(root: HTMLElement): PlaygroundHandle {
+  const data = JSON.parse(el(root, 'script.rf-playground-data', HTMLScriptElement).text) as PageData;
+  // Read at each run: the page's data-budget and data-time-limit-ms are the knobs.
+  const budgetNow = (): number => Number(root.dataset['budget']);
+  const timeLimitNow = (): number => Number(root.dataset['timeLimitMs']);
+  const editor = el(root, 'textarea', HTMLTextAreaElement);
+  const builtin = el(root, 'select.rf-pg-builtin', HTMLSelectElement);
+  const variant = el(root, 'select.rf-pg-variant', HTMLSelectElement);
+  const error = el(root, '.rf-pg-error', HTMLElement);
+  const status = el(root, '.rf-pg-status', HTMLElement);
+  const stepperRoot = el(root, '[data-rf-stepper="shell"]', HTMLElement);
+  const empty = el(root, '.rf-pg-empty', HTMLElement);
+
+  let worker: Worker | null = null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let seq = 0;
+  let stepper: StepperHandle | null = null;
+  let link = '';
+
+  /** A worker and the promise that it has loaded the model (its first message). */
+  let ready: Promise<void> = Promise.resolve();
+  const freshWorker = (): Worker => {
+    const w = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+    let loaded: () => void = () => undefined;
+    ready = new Promise((resolve) => (loaded = resolve));
+    w.addEventListener('message', (ev: MessageEvent<RunReply | { readonly ready: true }>) => {
+      if ('ready' in ev.data) loaded();
+      else onReply(ev.data);
+    });
+    w.addEventListener('error', (ev) => {
+      ev.preventDefault();
+      stop();
+      status.textContent = `The simulator failed to start or crashed: ${ev.message || 'no details'}.`;
+    });
+    return w;
+  };
+
+  const stop = (): void => {
+    clearTimeout(timer);
+    worker?.terminate();
+    worker = null;
+    root.dataset['running'] = 'false';
+  };
+
+  const setError = (message: string | null): void => {
+    error.textContent = message ?? '';
+    error.hidden = message === null;
+    if (message === null) editor.removeAttribute('aria-invalid');
+    else editor.setAttribute('aria-invalid', 'true');
+  };
+
+  const onReply = (reply: RunReply): void => {
+    if (reply.id !== seq) return;
+    clearTimeout(timer);
+    root.dataset['running'] = 'false';
+    if (!reply.ok) {
+      if (reply.kind === 'invalid') {
+        setError(reply.message);
+        status.textContent = 'Not run: the scenario is not valid (the message is under the editor).';
+      } else if (reply.kind === 'budget') {
+        status.textContent = `Stopped: the run used up the simulator's work budget of ${String(budgetNow())} units (function calls and RMI commands). Shorten the scenario, or run it with the CLI.`;
+      } else {
+        status.textContent = `The simulator stopped with an error: ${reply.message}`;
+      }
+      return;
+    }
+    const steps = groupSteps(reply.events);
+    const loc = locateEvents(reply.events, data.index);
+    const stepperData: StepperData = {
+      scenario: reply.name,
+      variant: reply.variant,
+      events: reply.events,
+      prose: reply.prose,
+      steps,
+      loc,
+      sources: usedSlices(loc, data.index),
+    };
+    // The path taken, marked on the overview as the build-time diagrams mark it.
+    const taken = new Set(
+      reply.events.flatMap((e) =>
+        e.type === 'fn_enter' ? [String(e['fn'])] : e.type === 'rmi_call' ? [String(e['cmd'])] : [],
+      ),
+    );
+    for (const node of stepperRoot.querySelectorAll<SVGGElement>('.node[data-fn]')) {
+      node.classList.toggle('rf-taken', taken.has(node.dataset['fn'] ?? ''));
+    }
+    stepper?.destroy();
+    empty.hidden = true;
+    stepper = mountStepper(stepperRoot, stepperData, { linkFor: () => link || location.href });
+    const warn = reply.violations.length > 0 ? ` Invariant violations: ${reply.violations.join('; ')}.` : '';
+    status.textContent =
+      `Ran ${reply.name} under ${reply.variant}: ${String(reply.events.length)} trace events in ${String(steps.length)} steps. ` +
+      `Outcomes: ${reply.outcomes.join(', ')}.${warn}`;
+  };
+
+  const run = (): void => {
+    setError(null);
+    // A run still in flight is abandoned with its worker; an idle worker is reused, so the time
+    // limit measures the run, not the loading of the model.
+    if (root.dataset['running'] === 'true') stop();
+    const w = (worker ??= freshWorker());
+    seq += 1;
+    const id = seq;
+    const budget = budgetNow();
+    const timeLimit = timeLimitNow();
+    const req: RunRequest = { id, json: editor.value, variant: variant.value || null, budget };
+    root.dataset['running'] = 'true';
+    status.textContent = 'Running…';
+    void ready.then(() => {
+      if (id !== seq || worker !== w) return;
+      timer = setTimeout(() => {
+        stop();
+        status.textContent = `Stopped: the run took longer than ${String(timeLimit / 1000)} s, so its worker was terminated. The page is unaffected; shorten the scenario, or run it with the CLI.`;
+      }, timeLimit);
+      w.postMessage(req);
+    });
+    void encodeLink({ json: editor.value, variant: variant.value || null }).then((hash) => {
+      const u = new URL(location.href);
+      u.hash = hash;
+      link = u.href;
+      history.replaceState(history.state, '', link);
+    });
+  };
+
+  const onClick = (ev: MouseEvent): void => {
+    const b = (ev.target as Element | null)?.closest('button');
+    if (b?.classList.contains('rf-pg-run')) run();
+  };
+  root.addEventListener('click', onClick);
+  builtin.addEventListener('change', () => {
+    const json = data.builtins[builtin.value];
+    if (json === undefined) return;
+    editor.value = json;
+    setError(null);
+    status.textContent = `Loaded the built-in scenario ${builtin.value} into the editor. Press Run to simulate it.`;
+  });
+  editor.addEventListener('input', () => {
+    if (editor.getAttribute('aria-invalid') === 'true') setError(null);
+  });
+
+  // A built-in chosen before this module arrived.
+  const early = data.builtins[builtin.value];
+  if (early !== undefined && editor.value !== early) {
+    editor.value = early;
+    status.textContent = `Loaded the built-in scenario ${builtin.value} into the editor. Press Run to simulate it.`;
+  }
+  // Start loading the model now (first interaction), so the first Run does not wait for it.
+  worker = freshWorker();
+  const handle: PlaygroundHandle = { run };
+  if (/(^#|&)s=/.test(location.hash)) {
+    decodeLink(location.hash).then(
+      (l) => {
+        if (l === null) return;
+        editor.value = l.json;
+        variant.value = l.variant ?? '';
+        status.textContent = 'Loaded the scenario from the link.';
+        run();
+      },
+      (e: unknown) => {
+        status.textContent = e instanceof Error ? e.message : String(e);
+      },
+    );
+  }
+  root.dataset['mounted'] = 'true';
+  return handle;
+}

@@ -1,0 +1,52 @@
+/**
+ * The playground's permalink: the scenario JSON deflated (CompressionStream "deflate-raw") and
+ * base64url-encoded into the URL hash, with the variant choice: `#v=fixed&s=<data>`. Works in the
+ * browser and in Node 22 (both have CompressionStream).
+ */
+
+const toBase64Url = (bytes: Uint8Array): string => {
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+};
+
+const fromBase64Url = (text: string): Uint8Array => {
+  const b64 = text.replace(/-/g, '+').replace(/_/g, '/');
+  const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+};
+
+async function pipe(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
+  const body = new Blob([bytes as BlobPart]).stream().pipeThrough(stream);
+  return new Uint8Array(await new Response(body).arrayBuffer());
+}
+
+export interface PlaygroundLink {
+  readonly json: string;
+  /** "v14", "fixed", or null for the scenario's own. */
+  readonly variant: string | null;
+}
+
+/** The hash (with its leading #) for a scenario and variant choice. */
+export async function encodeLink(link: PlaygroundLink): Promise<string> {
+  const data = toBase64Url(
+    await pipe(new TextEncoder().encode(link.json), new CompressionStream('deflate-raw')),
+  );
+  return `#${link.variant === null ? '' : `v=${encodeURIComponent(link.variant)}&`}s=${data}`;
+}
+
+/**
+ * The scenario and variant a hash carries; null when the hash is not a playground link. Throws
+ * (with a sentence saying so) when it looks like one but cannot be decoded.
+ */
+export async function decodeLink(hash: string): Promise<PlaygroundLink | null> {
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  const data = params.get('s');
+  if (data === null || data === '') return null;
+  try {
+    const bytes = await pipe(fromBase64Url(data), new DecompressionStream('deflate-raw'));
+    return { json: new TextDecoder('utf-8', { fatal: true }).decode(bytes), variant: params.get('v') };
+  } catch {
+    throw new Error('The link does not hold a readable scenario (it may have been cut short).');
+  }
+}

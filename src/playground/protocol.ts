@@ -1,0 +1,32 @@
+/** Messages between the playground page and its model worker (src/playground/worker.ts). */
+import type { JsonEvent } from '../stepper/types';
+
+export interface RunRequest {
+  readonly id: number;
+  /** The scenario as JSON text, exactly as typed. */
+  readonly json: string;
+  /** "v14" or "fixed", or null for the scenario's own variant. */
+  readonly variant: string | null;
+  /** Units of work before StepBudgetExceeded (runScenario's budget). */
+  readonly budget: number;
+}
+
+export type RunReply =
+  | {
+      readonly id: number;
+      readonly ok: true;
+      readonly name: string;
+      readonly variant: string;
+      readonly events: readonly JsonEvent[];
+      readonly prose: readonly string[];
+      /** One line per scenario step: its outcome. */
+      readonly outcomes: readonly string[];
+      readonly violations: readonly string[];
+    }
+  | {
+      readonly id: number;
+      readonly ok: false;
+      /** invalid: the scenario failed validation (message names the field); budget: out of work units. */
+      readonly kind: 'invalid' | 'budget' | 'error';
+      readonly message: string;
+    };
