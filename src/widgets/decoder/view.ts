@@ -26,6 +26,17 @@ export const KIND_LABELS = {
   prot: 'kvm_pgtable_prot (prot)',
 } as const satisfies Record<DecodeKind, string>;
 
+/** What the value field is called for each kind: the register, type or structure. */
+export const VALUE_NAMES = {
+  esr: 'ESR_EL2',
+  ipa: 'IPA',
+  pte: 'Descriptor',
+  'rmi-ret': 'RMI return value',
+  'range-desc': 'RmiAddrRangeDesc',
+  'unprot-flags': 'RmiRttUnprotMapFlags',
+  prot: 'kvm_pgtable_prot',
+} as const satisfies Record<DecodeKind, string>;
+
 /** Kinds that take the realm's IPA width (required for ipa, optional for pte), as the CLI's --ipa-bits. */
 export const KINDS_WITH_IPA_BITS: readonly DecodeKind[] = ['ipa', 'pte'];
 
