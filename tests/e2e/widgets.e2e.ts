@@ -276,7 +276,7 @@ async function checkedValue(page: Page, name: string): Promise<string | null> {
 }
 
 describe('Fault explorer', () => {
-  it('shows the default selection, both variants, without running anything before a change', async () => {
+  it('shows the default selection, both variants, and loads the model only on the first change', async () => {
     const { page, problems } = await openPage(browser());
     const requested: string[] = [];
     page.on('request', (r) => requested.push(r.url()));
@@ -292,8 +292,13 @@ describe('Fault explorer', () => {
       view.divergence?.a?.text,
       view.divergence?.b?.text,
     ]);
-    // The model is not loaded before the reader's first change.
-    expect(requested.filter((u) => /\/lazy\.[\w-]+\.js$/.test(u))).toEqual([]);
+    // The model (in the widget's worker) is not loaded before the reader's first change; it is after.
+    const workers = (): string[] => requested.filter((u) => /\/_astro\/worker-[\w-]+\.js$/.test(u));
+    expect(workers()).toEqual([]);
+    await page.locator('[data-rf-widget="fault-explorer"] input[name="isv"]').check();
+    await waitRuns(page, 1);
+    expect(workers()).toHaveLength(1);
+    await expectResult(page, expected({ ...defaultSelection(MODEL_SPACE), isv: true }));
     expect(problems).toEqual([]);
     await page.context().close();
   });

@@ -1,14 +1,19 @@
 /**
  * The Decoder widget in the browser. This module is small and has no model code: on the reader's
- * first edit it loads ./decode (the model's decoders) with import(), then re-decodes on every
+ * first edit it starts ./worker (the model's decoders) as a Web Worker, then re-decodes on every
  * edit. Bad input is explained next to the field it concerns (aria-invalid, aria-describedby);
  * the table keeps the last valid decode, marked as such, so it never goes blank. A polite live
  * region announces each new result or error.
  */
-type DecodeModule = typeof import('./decode');
+import type { DecodeOutcome } from './decode';
+import type { DecodeQuery } from './worker';
+import { WorkerChannel } from '../worker-rpc';
 
-let loading: Promise<DecodeModule> | null = null;
-const load = (): Promise<DecodeModule> => (loading ??= import('./decode'));
+/** One worker for every decoder on the page; a decode answers in well under this limit. */
+const channel = new WorkerChannel<DecodeQuery, DecodeOutcome>(
+  () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'realmfault-decoder' }),
+  10_000,
+);
 
 /** The element `selector` finds in `root`, which must be a `type`. */
 function required<T extends Element>(root: ParentNode, selector: string, type: abstract new () => T): T {
@@ -65,9 +70,12 @@ function init(root: HTMLElement): void {
     const mine = ++seq;
     const kind = kindSelect?.value ?? fixedKind;
     syncBitsField(kind);
-    const mod = await load();
+    const r = await channel.request({
+      kind,
+      value: value.value,
+      ipaBits: bitsKinds.includes(kind) ? bits.value : '',
+    });
     if (mine !== seq) return; // a newer edit superseded this one
-    const r = mod.decodeInputs(kind, value.value, bitsKinds.includes(kind) ? bits.value : '');
     for (const el of Object.values(inputs)) setError(el, '');
     if (r.ok) {
       out.innerHTML = r.html;

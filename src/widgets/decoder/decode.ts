@@ -1,7 +1,7 @@
 /**
  * The decoding behind the Decoder widget: the model's decode() with the widget's inputs, and a
- * clear, field-specific message for bad input. The browser loads this module (and with it the
- * model's decoders) with import() on the reader's first edit; the build uses it directly.
+ * clear, field-specific message for bad input. In the browser it runs in the widget's Web Worker
+ * (./worker.ts), started on the reader's first edit; the build uses it directly.
  */
 import {
   DecodeError,

@@ -1,9 +1,9 @@
 /**
  * The Fault explorer in the browser. This module carries no model code: it reads and writes the
  * form, keeps the selection in the URL (the permalink) and, on the first change (or after the
- * load event when the URL names a selection), loads ./lazy — the model, the scenario builder and
- * the renderer — with import(). Runs happen on the main thread with a step budget (run.ts); a
- * polite live region announces each result.
+ * load event when the URL names a selection), starts ./worker — the model, the scenario builder
+ * and the renderer — as a Web Worker. Each run has a step budget (run.ts) and a wall-clock limit
+ * (the worker is stopped); a polite live region announces each result.
  */
 import {
   inapplicable,
@@ -14,9 +14,15 @@ import {
 } from './choices';
 import { selectionIpa } from './scenario';
 
-type LazyModule = typeof import('./lazy');
-let loading: Promise<LazyModule> | null = null;
-const load = (): Promise<LazyModule> => (loading ??= import('./lazy'));
+import type { ExploreQuery, ExploreReply } from './worker';
+import { WorkerChannel } from '../worker-rpc';
+
+/** Seconds a run may take in the worker: the explorer's scenarios take milliseconds. */
+const LIMIT_MS = 15_000;
+const channel = new WorkerChannel<ExploreQuery, ExploreReply>(
+  () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'realmfault-explorer' }),
+  LIMIT_MS,
+);
 
 /** The element `selector` finds in `root`, which must be a `type`. */
 function required<T extends Element>(root: ParentNode, selector: string, type: abstract new () => T): T {
@@ -99,25 +105,29 @@ function init(root: HTMLElement): void {
   }
 
   let seq = 0;
+
+  /** Replace the result with a message (a model error, or a run stopped by the time limit). */
+  function showError(message: string): void {
+    const p = document.createElement('p');
+    p.className = 'rf-fx-error';
+    p.textContent = message;
+    out.replaceChildren(p);
+    root.setAttribute('data-error', 'true');
+    status.textContent = message;
+  }
+
   async function run(sel: Selection): Promise<void> {
     const mine = ++seq;
     root.setAttribute('aria-busy', 'true');
-    const mod = await load();
-    if (mine !== seq) return;
-    const r = mod.explore(sel);
+    const r = await channel.request({ selection: sel, uid });
+    if (mine !== seq) return; // a newer change superseded this run
     root.removeAttribute('aria-busy');
     if (r.ok) {
-      out.innerHTML = mod.renderExplorerHtml(r.view, uid);
+      out.innerHTML = r.html;
       root.removeAttribute('data-error');
-      status.textContent = mod.announce(r.view);
+      status.textContent = r.announcement;
     } else {
-      out.innerHTML = '';
-      const p = document.createElement('p');
-      p.className = 'rf-fx-error';
-      p.textContent = r.message;
-      out.append(p);
-      root.setAttribute('data-error', 'true');
-      status.textContent = r.message;
+      showError(r.message);
     }
     root.dataset['runs'] = String(Number(root.dataset['runs'] ?? '0') + 1);
   }
@@ -125,7 +135,7 @@ function init(root: HTMLElement): void {
   const start = (sel: Selection): void => {
     run(sel).catch((e: unknown) => {
       root.removeAttribute('aria-busy');
-      status.textContent = `The simulator could not run: ${e instanceof Error ? e.message : String(e)}`;
+      showError(`The simulator could not run: ${e instanceof Error ? e.message : String(e)}`);
     });
   };
 

@@ -1,8 +1,8 @@
 /**
  * The Fault explorer's engine side: build the selection's scenario, validate it with the model's
  * parser, run it under the chosen variants (with a step budget), and shape the result for
- * render.ts. The browser loads this module with import() on the reader's first change; the build
- * uses it to render the default selection.
+ * render.ts. In the browser it runs in the explorer's Web Worker (./worker.ts), started on the
+ * reader's first change; the build uses it to render the default selection.
  */
 import {
   describeStep,
@@ -21,8 +21,8 @@ import { buildScenario, selectionIpa } from './scenario';
 
 /**
  * Units of work one run may take (function calls, RMI commands, REC entries). The explorer's
- * scenarios need a few hundred; the model's own default is 20 million, far more than a page
- * should spend on the main thread.
+ * scenarios need a few hundred; the model's own default is 20 million, far more than a reader
+ * should wait for. The worker also has a wall-clock limit (client.ts).
  */
 export const EXPLORER_BUDGET = 200_000;
 
