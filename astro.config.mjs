@@ -97,7 +97,7 @@ export default defineConfig({
       favicon: '/favicon.svg',
       // Our 404 page is the content entry src/content/docs/404.md, rendered by the docs route.
       disable404Route: true,
-      customCss: ['./src/styles/site.css', './src/styles/diagrams.css', './src/styles/snippets.css', './src/styles/stepper.css'],
+      customCss: ['./src/styles/site.css', './src/styles/diagrams.css', './src/styles/snippets.css', './src/styles/stepper.css', './src/styles/widgets.css'],
       sidebar: sections.map(({ label, directory }) => ({
         label,
         items: [{ autogenerate: { directory } }],
