@@ -9,6 +9,7 @@
  * `checkedAgainst: [kvm-cca-v14, rmm-spec-2.0-bet1]`; src/content.config.ts validates the ids
  * against VERSION_IDS so a wrong one fails the build naming the file.
  */
+import { z } from 'astro/zod';
 
 export interface VersionSource {
   /** What this is, as a short label ("Linux KVM CCA series"). */
@@ -86,3 +87,19 @@ export function checkedAgainst(frontmatter: unknown): readonly VersionId[] {
   }
   return DEFAULT_CHECKED_AGAINST;
 }
+
+/**
+ * The frontmatter field, for docsSchema({ extend }) in src/content.config.ts: a non-empty list of
+ * version ids. A wrong id fails with a message naming the valid ones.
+ */
+export const frontmatterExtension = z.object({
+  checkedAgainst: z
+    .array(
+      z.enum(VERSION_IDS, {
+        error: (issue) =>
+          `checkedAgainst: expected one of ${VERSION_IDS.join(', ')} (src/content/versions.ts), got ${JSON.stringify(issue.input)}`,
+      }),
+    )
+    .min(1, { error: 'checkedAgainst: expected at least one version id; omit the field for the default set' })
+    .optional(),
+});

@@ -7,6 +7,18 @@
  */
 import {
   bitRange,
+  DFSC_TABLE,
+  ESR_EC_TABLE,
+  ESR_SET_TABLE,
+  KVM_PGTABLE_PROT_TABLE,
+  MT_S2_FWB_TABLE,
+  MT_TABLE,
+  RMI_ADDR_TYPE_TABLE,
+  RMI_MEMREQ_TABLE,
+  RMI_OP_MEM_TABLE,
+  RMI_RANGE_SIZE_TABLE,
+  RMI_S2AP_TABLE,
+  RMI_STATUS_TABLE,
   decodeEsr,
   decodeProt,
   decodePte,
@@ -30,6 +42,143 @@ import {
 } from '../../../packages/model/src/rmm/constants';
 
 export const hex = (v: bigint | number): string => `0x${v.toString(16)}`;
+
+/** A table cell: text, an identifier shown as code, or a labelled text (e.g. UNCERTAIN: …). */
+export type RefCell = string | { readonly code: string } | { readonly label: string; readonly text: string };
+
+/** A table row; the first cell is the row heading. */
+export interface RefRow {
+  readonly cells: readonly RefCell[];
+  /** Row key (a code, a command or status name), rendered as data-key. */
+  readonly key?: string;
+}
+
+/* ---------------------------------------------------------- value tables */
+
+export type ValueTableId =
+  | 'esr-ec'
+  | 'dfsc'
+  | 'esr-set'
+  | 'rmi-status'
+  | 'memreq'
+  | 'mt'
+  | 'mt-s2-fwb'
+  | 's2ap'
+  | 'addr-type'
+  | 'range-size'
+  | 'op-mem'
+  | 'prot';
+
+const INDEX_TEXT = { rtt_level: 'RTT level', sro: 'MEMREQ [9:8], CAN_CANCEL [10]', unused: '—' } as const;
+const sizeText = (n: bigint): string =>
+  n >= 1n << 30n ? `${n >> 30n} GiB` : n >= 1n << 20n ? `${n >> 20n} MiB` : `${n >> 10n} KiB`;
+
+export interface TableDef {
+  readonly caption: string;
+  readonly columns: readonly string[];
+  readonly rows: readonly RefRow[];
+}
+
+/** The model's value tables as the Reference pages show them, by table id. */
+export const VALUE_TABLES: Readonly<Record<ValueTableId, TableDef>> = {
+  'esr-ec': {
+    caption: 'ESR_ELx.EC values (bits [31:26]) with Linux’s ESR_ELx_EC_* names',
+    columns: ['EC', 'Name', 'Exception class'],
+    rows: ESR_EC_TABLE.map((e) => ({
+      key: hex(e.ec),
+      cells: [{ code: hex(e.ec) }, { code: `ESR_ELx_EC_${e.name}` }, e.description],
+    })),
+  },
+  dfsc: {
+    caption: 'DFSC values (ESR_ELx.ISS bits [5:0] of a data abort)',
+    columns: ['DFSC', 'Kind', 'Level', 'Meaning'],
+    rows: DFSC_TABLE.map((d) => ({
+      key: hex(d.code),
+      cells: [{ code: hex(d.code) }, d.kind, d.level === null ? '—' : String(d.level), d.description],
+    })),
+  },
+  'esr-set': {
+    caption: 'ESR_ELx.SET values (bits [12:11]) of a synchronous external abort',
+    columns: ['SET', 'Name', 'Meaning'],
+    rows: ESR_SET_TABLE.map((s) => ({
+      key: String(s.value),
+      cells: [{ code: String(s.value) }, { code: s.name }, s.description],
+    })),
+  },
+  'rmi-status': {
+    caption:
+      'RMI status codes: RMI_RETURN_STATUS(ret) = ret & 0xff, RMI_RETURN_INDEX(ret) = (ret >> 8) & 0xff',
+    columns: ['Status', 'Name', 'Meaning', 'Index holds'],
+    rows: RMI_STATUS_TABLE.map((s) => ({
+      key: s.name,
+      cells: [{ code: String(s.status) }, { code: s.name }, s.description, INDEX_TEXT[s.index]],
+    })),
+  },
+  memreq: {
+    caption: 'MEMREQ (bits [9:8]) of an RMI_INCOMPLETE return',
+    columns: ['MEMREQ', 'Meaning'],
+    rows: RMI_MEMREQ_TABLE.map((m) => ({
+      key: String(m.value),
+      cells: [{ code: String(m.value) }, m.description],
+    })),
+  },
+  mt: {
+    caption: 'Linux stage-1 memory types (MT_*, a stage-1 descriptor’s AttrIndx)',
+    columns: ['AttrIndx', 'Name', 'Memory type'],
+    rows: MT_TABLE.map((m) => ({
+      key: m.name,
+      cells: [{ code: String(m.value) }, { code: m.name }, m.description],
+    })),
+  },
+  'mt-s2-fwb': {
+    caption: 'Stage-2 memory attributes with FEAT_S2FWB (MT_S2_FWB_*), used in RmiRttUnprotMapFlags.MEMATTR',
+    columns: ['MEMATTR', 'Name', 'Memory type'],
+    rows: MT_S2_FWB_TABLE.map((m) => ({
+      key: m.name,
+      cells: [{ code: String(m.value) }, { code: m.name }, m.description],
+    })),
+  },
+  s2ap: {
+    caption: 'RMI_S2AP_* bits of RmiRttUnprotMapFlags.S2AP',
+    columns: ['Bit', 'Name', 'Meaning'],
+    rows: RMI_S2AP_TABLE.map((b) => ({
+      key: b.name,
+      cells: [{ code: String(b.bit) }, { code: b.name }, b.description],
+    })),
+  },
+  'addr-type': {
+    caption: 'RMI_ADDR_TYPE_* (RmiRttUnprotMapFlags.OADDR_TYPE and the range commands’ flags)',
+    columns: ['Value', 'Name', 'Meaning'],
+    rows: RMI_ADDR_TYPE_TABLE.map((t) => ({
+      key: t.name,
+      cells: [{ code: String(t.value) }, { code: t.name }, t.description],
+    })),
+  },
+  'range-size': {
+    caption: 'RmiAddrRangeDesc.SIZE with 4 KiB granules',
+    columns: ['SIZE', 'RTT level', 'Block size'],
+    rows: RMI_RANGE_SIZE_TABLE.map((r) => ({
+      key: String(r.value),
+      cells: [{ code: String(r.value) }, String(r.level), `${sizeText(r.bytes)} (${hex(r.bytes)})`],
+    })),
+  },
+  'op-mem': {
+    caption: 'RmiAddrRangeDesc.ST (bit 63)',
+    columns: ['ST', 'Name'],
+    rows: RMI_OP_MEM_TABLE.map((o) => ({
+      key: o.name,
+      cells: [{ code: String(o.value) }, { code: o.name }],
+    })),
+  },
+  prot: {
+    caption: 'enum kvm_pgtable_prot bits (v7.x layout; UNCERTAIN source quality)',
+    columns: ['Bit', 'Name', 'Meaning'],
+    rows: KVM_PGTABLE_PROT_TABLE.map((b) => ({
+      key: b.name,
+      cells: [{ code: `BIT(${b.bit})` }, { code: b.name }, b.description],
+    })),
+  },
+};
 
 /* ---------------------------------------------------------------- layouts */
 
