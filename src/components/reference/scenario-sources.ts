@@ -99,7 +99,12 @@ export const SCENARIO_SOURCES: Readonly<Record<string, readonly ScenarioSource[]
     },
     {
       ref: 'QEMU kvm_convert_memory(), accel/kvm/kvm-all.c',
-      supports: 'the VMM sets the attribute PRIVATE and re-runs',
+      supports: 'the VMM sets the attribute PRIVATE, discards the shared backing and re-runs',
+    },
+    {
+      ref: 'kvm_activate_realm() → set_ripas_of_protected_regions(), v14 patch 27 (thread message 28)',
+      supports:
+        'RIPAS RAM for every guest_memfd memslot while every GFN’s attribute starts shared, so a first private touch takes this path',
       label: 'INFERRED',
     },
   ],
