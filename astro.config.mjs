@@ -6,6 +6,7 @@ import { satteri } from '@astrojs/markdown-satteri';
 import { mermaidPlugin } from './src/plugins/mermaid/index.ts';
 import { simPlugin } from './src/plugins/sim/index.ts';
 import { cspInlineHashes } from './scripts/csp-inline-hashes.mjs';
+import { scenarioSidebarItems } from './src/components/reference/scenario-sidebar.ts';
 
 /**
  * The site URL is needed for the sitemap and canonical links. The default is the local
@@ -20,7 +21,8 @@ const sections = [
   { label: 'The fault path', directory: 'fault-path' },
   { label: 'Conversions', directory: 'conversions' },
   { label: 'Case studies from review', directory: 'case-studies' },
-  { label: 'Scenarios', directory: 'scenarios' },
+  // The section's index, then one generated page per built-in scenario (src/pages/scenarios).
+  { label: 'Scenarios', directory: 'scenarios', extra: scenarioSidebarItems() },
   { label: 'Playground', directory: 'playground' },
   { label: 'Reference', directory: 'reference' },
 ];
@@ -97,10 +99,19 @@ export default defineConfig({
       favicon: '/favicon.svg',
       // Our 404 page is the content entry src/content/docs/404.md, rendered by the docs route.
       disable404Route: true,
-      customCss: ['./src/styles/site.css', './src/styles/diagrams.css', './src/styles/snippets.css', './src/styles/stepper.css', './src/styles/widgets.css'],
-      sidebar: sections.map(({ label, directory }) => ({
+      customCss: [
+        './src/styles/site.css',
+        './src/styles/diagrams.css',
+        './src/styles/snippets.css',
+        './src/styles/stepper.css',
+        './src/styles/widgets.css',
+        './src/styles/reference.css',
+      ],
+      // The Footer override adds the "Checked against …" block to every page (src/content/versions.ts).
+      components: { Footer: './src/components/VersionsBlock.astro' },
+      sidebar: sections.map(({ label, directory, extra }) => ({
         label,
-        items: [{ autogenerate: { directory } }],
+        items: [{ autogenerate: { directory } }, ...(extra ?? [])],
       })),
     }),
     mdx(),
