@@ -4,6 +4,8 @@ import starlight from '@astrojs/starlight';
 import mdx from '@astrojs/mdx';
 import { satteri } from '@astrojs/markdown-satteri';
 import { mermaidPlugin } from './src/plugins/mermaid/index.ts';
+import { glossaryPlugin } from './src/plugins/glossary/index.ts';
+import { referencesPlugin } from './src/plugins/references/index.ts';
 import { cspInlineHashes } from './scripts/csp-inline-hashes.mjs';
 
 /**
@@ -59,10 +61,14 @@ export default defineConfig({
     // Expressive Code highlights code blocks (and turns Astro's Shiki off itself); saying so here
     // keeps Astro from warning that Shiki's inline styles and the CSP do not mix.
     syntaxHighlight: false,
-    // Sätteri is Astro 7's default Markdown processor; we only add the diagram plugin, which
-    // turns ```mermaid fences into inline SVG at build time (src/plugins/mermaid). It works on
-    // the mdast, before Expressive Code claims code blocks; one plugin per document.
-    processor: satteri({ mdastPlugins: [() => mermaidPlugin()] }),
+    // Sätteri is Astro 7's default Markdown processor. Our mdast plugins, one instance per
+    // document: the reference check fails the build on an unknown `function()` or scenario name
+    // (src/plugins/references); the diagram plugin turns ```mermaid fences into inline SVG at
+    // build time, before Expressive Code claims code blocks (src/plugins/mermaid); the glossary
+    // plugin links the first use of each term on a page to its definition (src/plugins/glossary).
+    processor: satteri({
+      mdastPlugins: [() => referencesPlugin(), () => mermaidPlugin(), () => glossaryPlugin()],
+    }),
   },
   // The model and CLI are workspaces; during development read their TypeScript sources
   // directly (the "realmfault-source" export condition) so edits show up without a rebuild.
@@ -96,7 +102,7 @@ export default defineConfig({
       favicon: '/favicon.svg',
       // Our 404 page is the content entry src/content/docs/404.md, rendered by the docs route.
       disable404Route: true,
-      customCss: ['./src/styles/site.css', './src/styles/diagrams.css'],
+      customCss: ['./src/styles/site.css', './src/styles/diagrams.css', './src/styles/glossary.css'],
       sidebar: sections.map(({ label, directory }) => ({
         label,
         items: [{ autogenerate: { directory } }],
