@@ -138,6 +138,13 @@ export const KNOWN_FUNCTIONS: readonly KnownFunction[] = [
     note: 'v14 patch 28/44; issues RMI_REALM_CREATE',
   },
   {
+    name: 'kvm_fault_lock',
+    file: null,
+    tree: 'linux',
+    source: 'brief §3.3 step 6, §3.4 step 4, §3.7 (S-LPMMU)',
+    note: 'taken by gmem_abort() and kvm_s2_fault_map() before mmu_invalidate_retry()',
+  },
+  {
     name: 'VM_WARN_ON_ONCE',
     file: null,
     tree: 'linux',
