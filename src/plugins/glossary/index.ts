@@ -175,8 +175,14 @@ export function glossaryPlugin(options: GlossaryPluginOptions = {}): MdastPlugin
   function walk(node: AnyNode, ctx: MdastVisitorContext): void {
     if (SKIP.has(node.type)) return;
     if (node.type === 'paragraph' && node.data?.directiveLabel) return;
-    if (node.type === 'text') return text(node, ctx);
-    if (node.type === 'inlineCode') return inlineCode(node, ctx);
+    if (node.type === 'text') {
+      text(node, ctx);
+      return;
+    }
+    if (node.type === 'inlineCode') {
+      inlineCode(node, ctx);
+      return;
+    }
     for (const child of node.children ?? []) walk(child, ctx);
   }
 

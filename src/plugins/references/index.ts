@@ -149,11 +149,11 @@ export function referencesPlugin(options: ReferencesPluginOptions = {}): MdastPl
       return undefined;
     },
     mdxJsxFlowElement(node) {
-      checkComponent(node.name, node.attributes as readonly Attr[], node.position?.start.line ?? 0);
+      checkComponent(node.name, node.attributes, node.position?.start.line ?? 0);
       return undefined;
     },
     mdxJsxTextElement(node) {
-      checkComponent(node.name, node.attributes as readonly Attr[], node.position?.start.line ?? 0);
+      checkComponent(node.name, node.attributes, node.position?.start.line ?? 0);
       return undefined;
     },
   };
