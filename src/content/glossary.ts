@@ -220,7 +220,7 @@ export const GLOSSARY: readonly GlossaryTerm[] = [
     slug: 'fwb',
     expansion: 'Forced Write-Back (FEAT_S2FWB)',
     definition:
-      'The Arm feature under which stage 2 decides the final memory type; the MT_S2_FWB_* MemAttr values KVM uses are the encodings for it (6 = Normal write-back).',
+      'The Arm feature that lets the stage-2 attributes force the memory type and cacheability instead of only combining with stage 1. The MT_S2_FWB_* MemAttr values KVM uses are its encodings (6 = Normal write-back).',
     brief: '§3.5 seed log decode',
     source: 'arch/arm64/include/asm/memory.h (MT_S2_FWB_*); Arm ARM, FEAT_S2FWB',
   },
