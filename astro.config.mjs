@@ -5,6 +5,8 @@ import mdx from '@astrojs/mdx';
 import { satteri } from '@astrojs/markdown-satteri';
 import { mermaidPlugin } from './src/plugins/mermaid/index.ts';
 import { simPlugin } from './src/plugins/sim/index.ts';
+import { glossaryPlugin } from './src/plugins/glossary/index.ts';
+import { referencesPlugin } from './src/plugins/references/index.ts';
 import { cspInlineHashes } from './scripts/csp-inline-hashes.mjs';
 import { scenarioSidebarItems } from './src/components/reference/scenario-sidebar.ts';
 
@@ -62,10 +64,21 @@ export default defineConfig({
     // Expressive Code highlights code blocks (and turns Astro's Shiki off itself); saying so here
     // keeps Astro from warning that Shiki's inline styles and the CSP do not mix.
     syntaxHighlight: false,
-    // Sätteri is Astro 7's default Markdown processor; we only add the diagram plugin, which
-    // turns ```mermaid fences into inline SVG at build time (src/plugins/mermaid). It works on
-    // the mdast, before Expressive Code claims code blocks; one plugin per document.
-    processor: satteri({ mdastPlugins: [() => mermaidPlugin(), () => simPlugin()] }),
+    // Sätteri is Astro 7's default Markdown processor. Our mdast plugins, one instance per
+    // document: the reference check fails the build on an unknown `function()` or scenario name
+    // (src/plugins/references); the diagram plugin turns ```mermaid fences into inline SVG at
+    // build time, before Expressive Code claims code blocks (src/plugins/mermaid); the snippet
+    // plugin runs ```ts sim fences against the model and puts their output under the code
+    // (src/plugins/sim); the glossary plugin links the first use of each term on a page to its
+    // definition (src/plugins/glossary).
+    processor: satteri({
+      mdastPlugins: [
+        () => referencesPlugin(),
+        () => mermaidPlugin(),
+        () => simPlugin(),
+        () => glossaryPlugin(),
+      ],
+    }),
   },
   // The model and CLI are workspaces; during development read their TypeScript sources
   // directly (the "realmfault-source" export condition) so edits show up without a rebuild.
@@ -106,6 +119,7 @@ export default defineConfig({
         './src/styles/stepper.css',
         './src/styles/widgets.css',
         './src/styles/reference.css',
+        './src/styles/glossary.css',
       ],
       // The Footer override adds the "Checked against …" block to every page (src/content/versions.ts).
       components: { Footer: './src/components/VersionsBlock.astro' },
