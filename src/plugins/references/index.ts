@@ -4,7 +4,8 @@
  * build with "file:line: …", naming the reference and what was expected.
  *
  * - Inline code that is a call with empty parentheses, `gmem_abort()`, must name a function in
- *   the model's MIRRORED_FUNCTIONS or in src/content/known-functions.ts.
+ *   the model's MIRRORED_FUNCTIONS or in src/content/known-functions.ts — or, for pages that
+ *   explain snippets, a function the model's public API exports (`runScenario()`).
  * - `--scenario NAME` in inline code or in a code block must name a built-in scenario
  *   (BUILTIN_SCENARIO_NAMES). An all-capitals NAME is a placeholder and is not checked.
  * - The `scenario="…"` prop of ScenarioCompare, FaultPathDiagram, ScenarioSequenceDiagram and
@@ -13,6 +14,7 @@
 import { fileURLToPath } from 'node:url';
 import { relative } from 'node:path';
 import type { MdastPluginDefinition } from 'satteri';
+import * as model from '@realmfault/model';
 import { BUILTIN_SCENARIO_NAMES, MIRRORED_FUNCTIONS, VARIANTS } from '@realmfault/model';
 import { KNOWN_FUNCTIONS } from '../../content/known-functions.js';
 
@@ -28,10 +30,17 @@ export class ReferenceBuildError extends Error {
   }
 }
 
+/** Functions of the simulator's own API (`runScenario()`, `parseScenario()`), as snippets use them. */
+export const MODEL_API_FUNCTIONS: readonly string[] = Object.entries(model)
+  .filter(([, v]) => typeof v === 'function')
+  .map(([k]) => k)
+  .filter((k) => /^[a-z]/.test(k));
+
 /** Every function name a page may write as `name()`. */
 export const KNOWN_FUNCTION_NAMES: ReadonlySet<string> = new Set([
   ...MIRRORED_FUNCTIONS.map((f) => f.name),
   ...KNOWN_FUNCTIONS.map((f) => f.name),
+  ...MODEL_API_FUNCTIONS,
 ]);
 
 const SCENARIOS: ReadonlySet<string> = new Set(BUILTIN_SCENARIO_NAMES);
@@ -85,7 +94,7 @@ function nearest(name: string, known: Iterable<string>): string | undefined {
 function unknownFunction(name: string): string {
   const hint = nearest(name, KNOWN_FUNCTION_NAMES);
   return (
-    `unknown function \`${name}()\`: expected a function in the model's MIRRORED_FUNCTIONS ` +
+    `unknown function \`${name}()\`: expected a function in the model's MIRRORED_FUNCTIONS, its public API ` +
     `(packages/model/src/sim/functions.ts) or in src/content/known-functions.ts` +
     (hint ? ` (did you mean \`${hint}()\`?)` : '') +
     '; add it to known-functions.ts with its file from the brief if the page is right'
