@@ -65,7 +65,7 @@ declare global {
 async function open(
   path: string,
   hash = '',
-  setup?: (context: BrowserContext) => Promise<void>,
+  setup?: (context: BrowserContext) => Promise<unknown>,
 ): Promise<WatchedPage & { workers: () => number; requests: string[] }> {
   const watched = await openPage(browser());
   const { page } = watched;
