@@ -2,7 +2,8 @@
 /**
  * Lighthouse 13 (the npm package, driving Debian's Chromium with the flags of
  * scripts/chromium.mjs) on the built site served by scripts/serve.mjs: performance and
- * accessibility scores, LCP, TBT and CLS for the landing page, a fault-path page and the
+ * accessibility scores, LCP, TBT and CLS for the landing page, a fault-path page with diagrams
+ * and a runnable snippet (gmem_abort), and the
  * playground. Lighthouse's default (mobile, simulated throttling) settings; RUNS runs per page
  * (default 3), median of each figure.
  *
@@ -18,7 +19,7 @@ import { directFlags, requireChromium } from '../scripts/chromium.mjs';
 import { serve } from '../scripts/serve.mjs';
 
 const RUNS = Number(process.env['RUNS'] ?? 3);
-const PAGES = (process.env['PAGES'] ?? '/ /fault-path/ /playground/').split(/\s+/).filter(Boolean);
+const PAGES = (process.env['PAGES'] ?? '/ /fault-path/gmem-abort/ /playground/').split(/\s+/).filter(Boolean);
 
 if (!existsSync('dist/index.html')) execFileSync('node', ['scripts/build.mjs'], { stdio: 'inherit' });
 mkdirSync('bench/out', { recursive: true });
