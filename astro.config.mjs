@@ -83,6 +83,9 @@ export default defineConfig({
   // The model and CLI are workspaces; during development read their TypeScript sources
   // directly (the "realmfault-source" export condition) so edits show up without a rebuild.
   vite: {
+    // Workers, and the widgets' lazy parts bundled the same way (src/lazy-module.ts), are ES
+    // modules: every worker is created with { type: 'module' }.
+    worker: { format: 'es' },
     build: {
       rolldownOptions: {
         onLog(level, log, handler) {

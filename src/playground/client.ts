@@ -10,6 +10,7 @@ import { groupSteps, locateEvents, usedSlices } from '../stepper/locate';
 import type { SourceIndex, StepperData } from '../stepper/types';
 import { decodeLink, encodeLink } from './permalink';
 import type { RunReply, RunRequest } from './protocol';
+import { provideModule } from '../lazy-module';
 
 interface PageData {
   /** Built-in scenarios by name, as JSON text. */
@@ -193,3 +194,6 @@ export function mountPlayground(root: HTMLElement): PlaygroundHandle {
   root.dataset['mounted'] = 'true';
   return handle;
 }
+
+// Loaded as a standalone module (src/lazy-module.ts): hand the API to loadModule().
+provideModule('playground-client', { mountPlayground });

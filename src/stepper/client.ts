@@ -9,6 +9,7 @@
  */
 import { esc, foldState, stateHtml } from './state';
 import type { SourceSlice, StepperData } from './types';
+import { provideModule } from '../lazy-module';
 
 export interface MountOptions {
   /** Keep the step in the URL hash (`#<root id>=<step>`) and restore it from there. */
@@ -231,3 +232,6 @@ export function mountFromPage(root: HTMLElement): StepperHandle {
   const json = q(root, 'script.rf-stepper-data').textContent;
   return mountStepper(root, JSON.parse(json) as StepperData, { permalink: true });
 }
+
+// Loaded as a standalone module (src/lazy-module.ts): hand the API to loadModule().
+provideModule('stepper-client', { mountFromPage, mountStepper });

@@ -80,9 +80,9 @@ describe('glossary terms', () => {
     await page.mouse.move(0, 0);
     await expect(tooltipState(page, tipId)).resolves.toMatchObject({ visible: false });
 
-    // Keyboard: Tab until the link has focus.
+    // Keyboard: Tab until the link has focus (the page has many links and widget controls before it).
     let focused = false;
-    for (let i = 0; i < 80 && !focused; i++) {
+    for (let i = 0; i < 400 && !focused; i++) {
       await page.keyboard.press('Tab');
       focused = await link.evaluate((a) => a === document.activeElement);
     }

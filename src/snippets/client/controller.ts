@@ -16,6 +16,8 @@ import {
 } from './permalink';
 import { runInWorker, warm, type Outcome } from './runner';
 import type { SnippetEditor } from './editor';
+import editorUrl from './editor?worker&url';
+import { loadModule } from '../../lazy-module';
 
 const CAPTION_EDITED = 'Output of your edited code, run in your browser';
 const CAPTION_ORIGINAL = 'Output of the original code, run in your browser';
@@ -127,7 +129,7 @@ function hydrate(root: HTMLElement): Snippet | null {
 async function openEditor(s: Snippet, code: string): Promise<SnippetEditor> {
   if (s.editor) return s.editor;
   s.opening ??= (async () => {
-    const { createEditor } = await import('./editor');
+    const { createEditor } = await loadModule<typeof import('./editor')>(editorUrl, 'snippet-editor');
     const host = document.createElement('div');
     host.className = 'rf-snippet-editor';
     host.id = `${s.id}-editor`;

@@ -21,6 +21,7 @@ import {
   type DecorationSet,
 } from '@codemirror/view';
 import { tags } from '@lezer/highlight';
+import { provideModule } from '../../lazy-module';
 
 export interface SnippetEditor {
   getCode(): string;
@@ -138,3 +139,6 @@ export function createEditor(host: HTMLElement, code: string, label: string): Sn
     },
   };
 }
+
+// Loaded as a standalone module (src/lazy-module.ts): hand the API to loadModule().
+provideModule('snippet-editor', { createEditor });
