@@ -22,4 +22,13 @@ export { formatTrace, formatEvent } from './explain/text.js';
 export { BUILTIN_SCENARIOS, BUILTIN_SCENARIO_NAMES, getBuiltinScenario } from './scenarios/builtin.js';
 export { MAX_REC_ENTRIES, MAX_KVM_RUNS } from './vmm/qemu.js';
 export { NOT_MODELLED } from './sim/limits.js';
+/** RMI function IDs and the KVM UAPI values the model uses (brief §4.3, §6.3), for docs and tools. */
+export {
+  RMI_FID,
+  KVM_EXIT_MMIO,
+  KVM_EXIT_MEMORY_FAULT,
+  KVM_MEMORY_EXIT_FLAG_PRIVATE,
+  KVM_MEMORY_ATTRIBUTE_PRIVATE,
+} from './rmm/constants.js';
+export type { RmiCommand } from './rmm/constants.js';
 export type { ModelLimit } from './sim/limits.js';

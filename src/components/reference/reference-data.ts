@@ -28,18 +28,14 @@ import {
   ESR_EMULATED_ABORT_MASK,
   ESR_NONEMULATED_ABORT_MASK,
   ESR_NONEMULATED_ABORT_MASK_WITH_IL,
-  type Decoded,
-} from '@realmfault/model';
-// The RMI function IDs and the KVM UAPI constants are not re-exported by the model's index;
-// they are read from the model's own constants file so the values stay one fact in one place.
-import {
   KVM_EXIT_MEMORY_FAULT,
   KVM_EXIT_MMIO,
   KVM_MEMORY_ATTRIBUTE_PRIVATE,
   KVM_MEMORY_EXIT_FLAG_PRIVATE,
   RMI_FID,
+  type Decoded,
   type RmiCommand,
-} from '../../../packages/model/src/rmm/constants';
+} from '@realmfault/model';
 
 export const hex = (v: bigint | number): string => `0x${v.toString(16)}`;
 
