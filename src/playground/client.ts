@@ -11,6 +11,8 @@ import type { SourceIndex, StepperData } from '../stepper/types';
 import { decodeLink, encodeLink } from './permalink';
 import type { RunReply, RunRequest } from './protocol';
 import { provideModule } from '../lazy-module';
+import { elementFinder } from '../widgets/dom';
+import { WorkerChannel, WorkerStopped } from '../widgets/worker-rpc';
 
 interface PageData {
   /** Built-in scenarios by name, as JSON text. */
@@ -22,11 +24,7 @@ export interface PlaygroundHandle {
   run(): void;
 }
 
-const el = <T extends HTMLElement>(root: ParentNode, sel: string, type: new () => T): T => {
-  const e = root.querySelector(sel);
-  if (!(e instanceof type)) throw new Error(`playground: ${sel} missing from the widget markup`);
-  return e;
-};
+const el = elementFinder('playground');
 
 export function mountPlayground(root: HTMLElement): PlaygroundHandle {
   const data = JSON.parse(el(root, 'script.rf-playground-data', HTMLScriptElement).text) as PageData;
@@ -41,36 +39,15 @@ export function mountPlayground(root: HTMLElement): PlaygroundHandle {
   const stepperRoot = el(root, '[data-rf-stepper="shell"]', HTMLElement);
   const empty = el(root, '.rf-pg-empty', HTMLElement);
 
-  let worker: Worker | null = null;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  // The model's worker, kept between runs; the time limit counts from the moment it has loaded.
+  const channel = new WorkerChannel<RunRequest, RunReply>(
+    () =>
+      new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'realmfault-playground' }),
+    { limitMs: timeLimitNow() },
+  );
   let seq = 0;
   let stepper: StepperHandle | null = null;
   let link = '';
-
-  /** A worker and the promise that it has loaded the model (its first message). */
-  let ready: Promise<void> = Promise.resolve();
-  const freshWorker = (): Worker => {
-    const w = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
-    let loaded: () => void = () => undefined;
-    ready = new Promise((resolve) => (loaded = resolve));
-    w.addEventListener('message', (ev: MessageEvent<RunReply | { readonly ready: true }>) => {
-      if ('ready' in ev.data) loaded();
-      else onReply(ev.data);
-    });
-    w.addEventListener('error', (ev) => {
-      ev.preventDefault();
-      stop();
-      status.textContent = `The simulator failed to start or crashed: ${ev.message || 'no details'}.`;
-    });
-    return w;
-  };
-
-  const stop = (): void => {
-    clearTimeout(timer);
-    worker?.terminate();
-    worker = null;
-    root.dataset['running'] = 'false';
-  };
 
   const setError = (message: string | null): void => {
     error.textContent = message ?? '';
@@ -80,9 +57,6 @@ export function mountPlayground(root: HTMLElement): PlaygroundHandle {
   };
 
   const onReply = (reply: RunReply): void => {
-    if (reply.id !== seq) return;
-    clearTimeout(timer);
-    root.dataset['running'] = 'false';
     if (!reply.ok) {
       if (reply.kind === 'invalid') {
         setError(reply.message);
@@ -123,27 +97,38 @@ export function mountPlayground(root: HTMLElement): PlaygroundHandle {
       `Outcomes: ${reply.outcomes.join(', ')}.${warn}`;
   };
 
+  const onStopped = (e: unknown, timeLimit: number): void => {
+    if (!(e instanceof WorkerStopped)) {
+      status.textContent = `The simulator stopped with an error: ${e instanceof Error ? e.message : String(e)}`;
+    } else if (e.reason === 'timeout') {
+      status.textContent = `Stopped: the run took longer than ${String(timeLimit / 1000)} s, so its worker was terminated. The page is unaffected; shorten the scenario, or run it with the CLI.`;
+    } else {
+      status.textContent = `The simulator failed to start or crashed: ${e.message}.`;
+    }
+  };
+
   const run = (): void => {
     setError(null);
-    // A run still in flight is abandoned with its worker; an idle worker is reused, so the time
-    // limit measures the run, not the loading of the model.
-    if (root.dataset['running'] === 'true') stop();
-    const w = (worker ??= freshWorker());
+    // A run still in flight is abandoned with its worker; an idle worker is reused.
+    if (channel.busy) channel.stop();
     seq += 1;
     const id = seq;
-    const budget = budgetNow();
     const timeLimit = timeLimitNow();
-    const req: RunRequest = { id, json: editor.value, variant: variant.value || null, budget };
+    const req: RunRequest = { json: editor.value, variant: variant.value || null, budget: budgetNow() };
     root.dataset['running'] = 'true';
     status.textContent = 'Running…';
-    void ready.then(() => {
-      if (id !== seq || worker !== w) return;
-      timer = setTimeout(() => {
-        stop();
-        status.textContent = `Stopped: the run took longer than ${String(timeLimit / 1000)} s, so its worker was terminated. The page is unaffected; shorten the scenario, or run it with the CLI.`;
-      }, timeLimit);
-      w.postMessage(req);
-    });
+    channel.request(req, timeLimit).then(
+      (reply) => {
+        if (id !== seq) return;
+        root.dataset['running'] = 'false';
+        onReply(reply);
+      },
+      (e: unknown) => {
+        if (id !== seq) return; // abandoned for a newer run
+        root.dataset['running'] = 'false';
+        onStopped(e, timeLimit);
+      },
+    );
     void encodeLink({ json: editor.value, variant: variant.value || null }).then((hash) => {
       const u = new URL(location.href);
       u.hash = hash;
@@ -175,7 +160,7 @@ export function mountPlayground(root: HTMLElement): PlaygroundHandle {
     status.textContent = `Loaded the built-in scenario ${builtin.value} into the editor. Press Run to simulate it.`;
   }
   // Start loading the model now (first interaction), so the first Run does not wait for it.
-  worker = freshWorker();
+  channel.warm();
   const handle: PlaygroundHandle = { run };
   if (/(^#|&)s=/.test(location.hash)) {
     decodeLink(location.hash).then(

@@ -1,8 +1,8 @@
 /** Messages between the playground page and its model worker (src/playground/worker.ts). */
 import type { JsonEvent } from '../stepper/types';
 
+/** A run request (src/widgets/worker-rpc.ts adds the request id). */
 export interface RunRequest {
-  readonly id: number;
   /** The scenario as JSON text, exactly as typed. */
   readonly json: string;
   /** "v14" or "fixed", or null for the scenario's own variant. */
@@ -13,7 +13,6 @@ export interface RunRequest {
 
 export type RunReply =
   | {
-      readonly id: number;
       readonly ok: true;
       readonly name: string;
       readonly variant: string;
@@ -24,7 +23,6 @@ export type RunReply =
       readonly violations: readonly string[];
     }
   | {
-      readonly id: number;
       readonly ok: false;
       /** invalid: the scenario failed validation (message names the field); budget: out of work units. */
       readonly kind: 'invalid' | 'budget' | 'error';

@@ -8,19 +8,15 @@
 import type { DecodeOutcome } from './decode';
 import type { DecodeQuery } from './worker';
 import { WorkerChannel } from '../worker-rpc';
+import { elementFinder } from '../dom';
 
 /** One worker for every decoder on the page; a decode answers in well under this limit. */
 const channel = new WorkerChannel<DecodeQuery, DecodeOutcome>(
   () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'realmfault-decoder' }),
-  10_000,
+  { limitMs: 10_000 },
 );
 
-/** The element `selector` finds in `root`, which must be a `type`. */
-function required<T extends Element>(root: ParentNode, selector: string, type: abstract new () => T): T {
-  const el = root.querySelector(selector);
-  if (!(el instanceof type)) throw new Error(`decoder widget: missing ${selector}`);
-  return el;
-}
+const required = elementFinder('decoder widget');
 
 function init(root: HTMLElement): void {
   const form = required(root, 'form', HTMLFormElement);

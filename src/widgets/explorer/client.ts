@@ -16,20 +16,16 @@ import { selectionIpa } from './scenario';
 
 import type { ExploreQuery, ExploreReply } from './worker';
 import { WorkerChannel } from '../worker-rpc';
+import { elementFinder } from '../dom';
 
 /** Seconds a run may take in the worker: the explorer's scenarios take milliseconds. */
 const LIMIT_MS = 15_000;
 const channel = new WorkerChannel<ExploreQuery, ExploreReply>(
   () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'realmfault-explorer' }),
-  LIMIT_MS,
+  { limitMs: LIMIT_MS },
 );
 
-/** The element `selector` finds in `root`, which must be a `type`. */
-function required<T extends Element>(root: ParentNode, selector: string, type: abstract new () => T): T {
-  const el = root.querySelector(selector);
-  if (!(el instanceof type)) throw new Error(`fault explorer: missing ${selector}`);
-  return el;
-}
+const required = elementFinder('fault explorer');
 
 function init(root: HTMLElement): void {
   const space = JSON.parse(
