@@ -16,6 +16,7 @@
 import { createHash } from 'node:crypto';
 import { parseMermaid, renderMermaidSVG } from 'beautiful-mermaid';
 import { checkMermaid, SEQUENCE_MESSAGE, type DiagramKind } from './validate.js';
+import { timedForBench } from '../../build-stats.js';
 
 export interface DiagramMarks {
   /** Node ids to mark as taken. */
@@ -102,6 +103,10 @@ function layout(source: string): string {
 
 /** Render a diagram; throws MermaidSyntaxError (with the line inside `source`) on bad input. */
 export function renderDiagram(source: string, options: RenderDiagramOptions = {}): RenderedDiagram {
+  return timedForBench('diagram', () => render(source, options));
+}
+
+function render(source: string, options: RenderDiagramOptions): RenderedDiagram {
   const checked = checkMermaid(source);
   const svgRaw = layout(checked.renderSource);
   const prefix =

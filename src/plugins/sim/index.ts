@@ -21,6 +21,7 @@ import { relative, resolve } from 'node:path';
 import type { Custom, MdastNode, MdastPluginDefinition } from 'satteri';
 import { mdxToMdast } from 'satteri';
 import { runSnippetInNode } from '../../snippets/node.js';
+import { timedForBench } from '../../build-stats.js';
 import { formatProblem, formatRun, type SnippetRun } from '../../snippets/runtime.js';
 import { resultHtml, sourceJson } from './html.js';
 import { isSimFence, pageSlug, parseSimMeta, SimMetaError, type SimMeta } from './meta.js';
@@ -236,7 +237,7 @@ export function simPlugin(options: SimPluginOptions = {}): MdastPluginDefinition
 
       let run: SnippetRun | null = null;
       if (!fence.meta.noRun) {
-        run = runSnippetInNode(fence.code);
+        run = timedForBench('snippet', () => runSnippetInNode(fence.code));
         const key = expectationKey(fence);
         const text = formatRun(run);
         const update = updateRequested();
