@@ -118,9 +118,6 @@ export default defineConfig({
       customCss: [
         './src/styles/site.css',
         './src/styles/diagrams.css',
-        './src/styles/snippets.css',
-        './src/styles/stepper.css',
-        './src/styles/widgets.css',
         './src/styles/reference.css',
         './src/styles/glossary.css',
       ],
