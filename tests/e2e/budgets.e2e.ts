@@ -13,31 +13,84 @@ import { baseURL, sitemapPaths, useBrowser } from './browser.js';
 
 interface Budgets {
   widgetMarker: string;
-  pageWithoutWidgets: { maxScriptBytesBeforeLoad: number; maxScriptGzipBeforeLoad: number };
-  pageWithWidgets: { extraGzipKB: number };
+  pageWithoutWidgets: {
+    maxScriptBytesBeforeLoad: number;
+    maxScriptGzipBeforeLoad: number;
+    maxStyleBytesBeforeLoad: number;
+    maxStyleGzipBeforeLoad: number;
+  };
+  pageWithWidgets: { extraGzipKB: number; extraStyleGzipKB: number };
 }
 
+/**
+ * The widgets' stylesheets (imported by their components, not in Starlight's customCss): a
+ * selector only that stylesheet defines, and the root classes of the widgets that need it.
+ */
+const WIDGET_STYLES = [
+  { sheet: 'src/styles/snippets.css', rule: '.rf-snippet-controls', roots: ['rf-snippet'] },
+  {
+    sheet: 'src/styles/stepper.css',
+    rule: '.rf-stepper-grid',
+    roots: ['rf-stepper', 'rf-rtt', 'rf-playground'],
+  },
+  { sheet: 'src/styles/widgets.css', rule: '.rf-decoder-stale', roots: ['rf-decoder', 'rf-fx'] },
+] as const;
+
+/** Whether the HTML has an element whose class list includes `cls`. */
+const hasClass = (html: string, cls: string): boolean =>
+  new RegExp(`class="(?:[^"]* )?${cls}(?: [^"]*)?"`).test(html);
+
 const BUDGETS = JSON.parse(readFileSync('bench/budgets.json', 'utf8')) as Budgets;
+
+interface Bytes {
+  raw: number;
+  gzip: number;
+}
 
 interface ScriptWeight {
   /** Script responses received before the load event: URL, raw bytes, gzip bytes. */
   files: { url: string; raw: number; gzip: number }[];
-  inline: { raw: number; gzip: number };
+  inline: Bytes;
   raw: number;
   gzip: number;
   hasWidget: boolean;
+  /** CSS before the load event: stylesheet responses plus inline <style> elements. */
+  style: Bytes & { files: { url: string; raw: number; gzip: number }[]; inline: Bytes; text: string };
+  /** The page's HTML as served. */
+  html: string;
 }
+
+/** Raw and gzip size of some texts, each gzipped on its own (as files are). */
+const sizeOf = (texts: readonly string[]): Bytes =>
+  texts.reduce(
+    (a, t) => {
+      const b = Buffer.from(t);
+      return { raw: a.raw + b.length, gzip: a.gzip + (b.length ? gzipSync(b).length : 0) };
+    },
+    { raw: 0, gzip: 0 },
+  );
 
 /** The JavaScript `path` runs before its load event, in bytes and gzip bytes. */
 async function scriptWeight(browser: Browser, path: string): Promise<ScriptWeight> {
   const context = await browser.newContext();
   const page = await context.newPage();
   const pending: Promise<{ url: string; raw: number; gzip: number } | null>[] = [];
+  const sheets: Promise<{ url: string; raw: number; gzip: number; text: string }>[] = [];
   let loaded = false;
   page.on('load', () => {
     loaded = true;
   });
   page.on('response', (res) => {
+    if (!loaded && res.request().resourceType() === 'stylesheet') {
+      sheets.push(
+        res.body().then((body) => ({
+          url: res.url(),
+          raw: body.length,
+          gzip: gzipSync(body).length,
+          text: body.toString('utf8'),
+        })),
+      );
+    }
     if (loaded || res.request().resourceType() !== 'script') return;
     pending.push(
       res.body().then((body) => ({ url: res.url(), raw: body.length, gzip: gzipSync(body).length })),
@@ -55,8 +108,19 @@ async function scriptWeight(browser: Browser, path: string): Promise<ScriptWeigh
   const inlineBody = Buffer.from(inlineText);
   const inline = { raw: inlineBody.length, gzip: inlineBody.length ? gzipSync(inlineBody).length : 0 };
   const hasWidget = (await page.locator(`[${BUDGETS.widgetMarker}]`).count()) > 0;
+  const styleFiles = await Promise.all(sheets);
+  const inlineStyles = [...html.matchAll(/<style[^>]*>([\s\S]*?)<\/style>/g)].map((m) => m[1] ?? '');
+  const inlineStyle = sizeOf(inlineStyles);
   await context.close();
   return {
+    html,
+    style: {
+      files: styleFiles.map(({ url, raw, gzip }) => ({ url, raw, gzip })),
+      inline: inlineStyle,
+      raw: inlineStyle.raw + styleFiles.reduce((a, f) => a + f.raw, 0),
+      gzip: inlineStyle.gzip + styleFiles.reduce((a, f) => a + f.gzip, 0),
+      text: [...styleFiles.map((f) => f.text), ...inlineStyles].join('\n'),
+    },
     files,
     inline,
     raw: inline.raw + files.reduce((a, f) => a + f.raw, 0),
@@ -91,4 +155,42 @@ describe('JavaScript before the load event (bench/budgets.json)', () => {
     expect(w.gzip, detail).toBeLessThanOrEqual(base.maxScriptGzipBeforeLoad + extra);
     if (!w.hasWidget) expect(w.raw, detail).toBeLessThanOrEqual(base.maxScriptBytesBeforeLoad);
   });
+});
+
+describe('CSS before the load event (bench/budgets.json)', () => {
+  it('names widget rules that exist in their stylesheets, and positive style budgets', () => {
+    for (const w of WIDGET_STYLES) expect(readFileSync(w.sheet, 'utf8'), w.sheet).toContain(`${w.rule} `);
+    const b = BUDGETS.pageWithoutWidgets;
+    expect(b.maxStyleGzipBeforeLoad).toBeGreaterThan(0);
+    expect(b.maxStyleBytesBeforeLoad).toBeGreaterThanOrEqual(b.maxStyleGzipBeforeLoad);
+    expect(BUDGETS.pageWithWidgets.extraStyleGzipKB).toBeGreaterThanOrEqual(0);
+  });
+
+  it.each(sitemapPaths())(
+    '%s stays within its style budget and loads the styles of exactly the widgets it has',
+    async (path) => {
+      const w = await scriptWeight(browser(), path);
+      const s = w.style;
+      const base = BUDGETS.pageWithoutWidgets;
+      const extra = w.hasWidget ? BUDGETS.pageWithWidgets.extraStyleGzipKB * 1024 : 0;
+      const detail = [
+        `${path} (${w.hasWidget ? 'with widgets' : 'without widgets'}): CSS ${s.raw} B / ${s.gzip} B gzip`,
+        `inline <style> ${s.inline.raw} / ${s.inline.gzip}`,
+        ...s.files.map((f) => `${new URL(f.url).pathname} ${f.raw} / ${f.gzip}`),
+      ].join('; ');
+      if (process.env['BUDGETS_VERBOSE'] === '1') console.log(detail);
+      // Starlight's own stylesheet must be seen, or nothing is being measured.
+      expect(s.files.length, detail).toBeGreaterThan(0);
+      expect(s.gzip, detail).toBeLessThanOrEqual(base.maxStyleGzipBeforeLoad + extra);
+      if (!w.hasWidget) expect(s.raw, detail).toBeLessThanOrEqual(base.maxStyleBytesBeforeLoad);
+      for (const ws of WIDGET_STYLES) {
+        const present = ws.roots.filter((r) => hasClass(w.html, r));
+        const has = present.length > 0;
+        expect(
+          s.text.includes(ws.rule),
+          `${path}: ${has ? present.join(', ') : `no ${ws.roots.join(' / ')}`} on the page, so ${ws.rule} (${ws.sheet}) ${has ? 'must' : 'must not'} load`,
+        ).toBe(has);
+      }
+    },
+  );
 });
