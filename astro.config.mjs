@@ -7,6 +7,7 @@ import { mermaidPlugin } from './src/plugins/mermaid/index.ts';
 import { simPlugin } from './src/plugins/sim/index.ts';
 import { glossaryPlugin } from './src/plugins/glossary/index.ts';
 import { referencesPlugin } from './src/plugins/references/index.ts';
+import { fnLinksPlugin } from './src/plugins/fnlinks/index.ts';
 import { cspInlineHashes } from './scripts/csp-inline-hashes.mjs';
 import { scenarioSidebarItems } from './src/components/reference/scenario-sidebar.ts';
 
@@ -66,14 +67,17 @@ export default defineConfig({
     syntaxHighlight: false,
     // Sätteri is Astro 7's default Markdown processor. Our mdast plugins, one instance per
     // document: the reference check fails the build on an unknown `function()` or scenario name
-    // (src/plugins/references); the diagram plugin turns ```mermaid fences into inline SVG at
-    // build time, before Expressive Code claims code blocks (src/plugins/mermaid); the snippet
+    // (src/plugins/references); the function-link plugin links the first `name()` of a function
+    // on a page to the page or section about it (src/plugins/fnlinks); the diagram plugin turns
+    // ```mermaid fences into inline SVG at build time, before Expressive Code claims code blocks
+    // (src/plugins/mermaid); the snippet
     // plugin runs ```ts sim fences against the model and puts their output under the code
     // (src/plugins/sim); the glossary plugin links the first use of each term on a page to its
     // definition (src/plugins/glossary).
     processor: satteri({
       mdastPlugins: [
         () => referencesPlugin(),
+        () => fnLinksPlugin(),
         () => mermaidPlugin(),
         () => simPlugin(),
         () => glossaryPlugin(),

@@ -15,36 +15,7 @@
  */
 import type { MdastPluginDefinition, MdastVisitorContext } from 'satteri';
 import { GLOSSARY, glossaryHref, tooltipText, type GlossaryTerm } from '../../content/glossary.js';
-
-/** Node types whose text is never wrapped. */
-const SKIP = new Set([
-  'heading',
-  'link',
-  'linkReference',
-  'definition',
-  'code',
-  'html',
-  'image',
-  'imageReference',
-  'footnoteDefinition',
-  'mdxJsxFlowElement',
-  'mdxJsxTextElement',
-  'mdxFlowExpression',
-  'mdxTextExpression',
-  'mdxjsEsm',
-  'yaml',
-  'toml',
-  'math',
-  'inlineMath',
-]);
-
-/** A node as the plugin reads it (the subset of mdast it needs). */
-interface AnyNode {
-  readonly type: string;
-  readonly value?: string;
-  readonly children?: readonly AnyNode[];
-  readonly data?: { readonly directiveLabel?: boolean | null } | null;
-}
+import { walkPhrasing, type AnyNode } from '../phrasing-walk.js';
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -172,26 +143,12 @@ export function glossaryPlugin(options: GlossaryPluginOptions = {}): MdastPlugin
     ctx.replaceNode(node as never, wrapped(term, { type: 'inlineCode', value: node.value }) as never);
   }
 
-  function walk(node: AnyNode, ctx: MdastVisitorContext): void {
-    if (SKIP.has(node.type)) return;
-    if (node.type === 'paragraph' && node.data?.directiveLabel) return;
-    if (node.type === 'text') {
-      text(node, ctx);
-      return;
-    }
-    if (node.type === 'inlineCode') {
-      inlineCode(node, ctx);
-      return;
-    }
-    for (const child of node.children ?? []) walk(child, ctx);
-  }
-
   return {
     name: 'realmfault-glossary',
-    // A hand-written walk in document order: "first use" needs the order, and skipping needs the
-    // ancestors, which per-type visitors do not give cheaply.
+    // A walk in document order (src/plugins/phrasing-walk.ts): "first use" needs the order, and
+    // skipping needs the ancestors, which per-type visitors do not give cheaply.
     before(root, ctx) {
-      walk(root as AnyNode, ctx);
+      walkPhrasing(root as AnyNode, ctx, { text, inlineCode });
     },
   };
 }
