@@ -131,6 +131,35 @@ async function scriptWeight(browser: Browser, path: string): Promise<ScriptWeigh
 
 const { browser } = useBrowser();
 
+/** Each page is loaded once: the script and style tests read the same measurement. */
+const measured = new Map<string, Promise<ScriptWeight>>();
+function weightOf(path: string): Promise<ScriptWeight> {
+  let w = measured.get(path);
+  if (!w) {
+    w = scriptWeight(browser(), path);
+    measured.set(path, w);
+  }
+  return w;
+}
+
+/** One line for a failure message: the page's total, its inline part and each file. */
+function detailOf(
+  path: string,
+  hasWidget: boolean,
+  what: string,
+  total: Bytes,
+  inline: Bytes,
+  files: readonly { url: string; raw: number; gzip: number }[],
+): string {
+  const line = [
+    `${path} (${hasWidget ? 'with widgets' : 'without widgets'}): ${what}${total.raw} B / ${total.gzip} B gzip`,
+    `inline ${inline.raw} / ${inline.gzip}`,
+    ...files.map((f) => `${new URL(f.url).pathname} ${f.raw} / ${f.gzip}`),
+  ].join('; ');
+  if (process.env['BUDGETS_VERBOSE'] === '1') console.log(line);
+  return line;
+}
+
 describe('JavaScript before the load event (bench/budgets.json)', () => {
   it('has positive budgets for pages without widgets and a widget allowance', () => {
     const { maxScriptBytesBeforeLoad, maxScriptGzipBeforeLoad } = BUDGETS.pageWithoutWidgets;
@@ -141,15 +170,10 @@ describe('JavaScript before the load event (bench/budgets.json)', () => {
   });
 
   it.each(sitemapPaths())('%s stays within its budget', async (path) => {
-    const w = await scriptWeight(browser(), path);
+    const w = await weightOf(path);
     const base = BUDGETS.pageWithoutWidgets;
     const extra = w.hasWidget ? BUDGETS.pageWithWidgets.extraGzipKB * 1024 : 0;
-    const detail = [
-      `${path} (${w.hasWidget ? 'with widgets' : 'without widgets'}): ${w.raw} B / ${w.gzip} B gzip`,
-      `inline ${w.inline.raw} / ${w.inline.gzip}`,
-      ...w.files.map((f) => `${new URL(f.url).pathname} ${f.raw} / ${f.gzip}`),
-    ].join('; ');
-    if (process.env['BUDGETS_VERBOSE'] === '1') console.log(detail);
+    const detail = detailOf(path, w.hasWidget, '', w, w.inline, w.files);
     // The entry module of every Starlight page must be seen, or nothing is being measured.
     expect(w.files.length, detail).toBeGreaterThan(0);
     expect(w.gzip, detail).toBeLessThanOrEqual(base.maxScriptGzipBeforeLoad + extra);
@@ -169,16 +193,11 @@ describe('CSS before the load event (bench/budgets.json)', () => {
   it.each(sitemapPaths())(
     '%s stays within its style budget and loads the styles of exactly the widgets it has',
     async (path) => {
-      const w = await scriptWeight(browser(), path);
+      const w = await weightOf(path);
       const s = w.style;
       const base = BUDGETS.pageWithoutWidgets;
       const extra = w.hasWidget ? BUDGETS.pageWithWidgets.extraStyleGzipKB * 1024 : 0;
-      const detail = [
-        `${path} (${w.hasWidget ? 'with widgets' : 'without widgets'}): CSS ${s.raw} B / ${s.gzip} B gzip`,
-        `inline <style> ${s.inline.raw} / ${s.inline.gzip}`,
-        ...s.files.map((f) => `${new URL(f.url).pathname} ${f.raw} / ${f.gzip}`),
-      ].join('; ');
-      if (process.env['BUDGETS_VERBOSE'] === '1') console.log(detail);
+      const detail = detailOf(path, w.hasWidget, 'CSS ', s, s.inline, s.files);
       // Starlight's own stylesheet must be seen, or nothing is being measured.
       expect(s.files.length, detail).toBeGreaterThan(0);
       expect(s.gzip, detail).toBeLessThanOrEqual(base.maxStyleGzipBeforeLoad + extra);
