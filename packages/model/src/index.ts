@@ -2,7 +2,15 @@
 export * from './types/index.js';
 export * from './arch/geometry.js';
 export type * from './scenario/types.js';
-export { VARIANTS, BACKINGS, DEFAULT_TOGGLES } from './scenario/types.js';
+export {
+  VARIANTS,
+  VARIANT_ALIASES,
+  VARIANT_INFO,
+  toVariant,
+  BACKINGS,
+  DEFAULT_TOGGLES,
+  RETIRED_TOGGLES,
+} from './scenario/types.js';
 export type * from './sim/result.js';
 export { OUTCOMES } from './sim/result.js';
 export * from './decode/index.js';
@@ -19,10 +27,15 @@ export type { TraceEvent, TraceEventType, Args, ArgValue } from './sim/trace.js'
 export { MIRRORED_FUNCTIONS } from './sim/functions.js';
 export type { MirroredFunction } from './sim/functions.js';
 export { formatTrace, formatEvent } from './explain/text.js';
-export { BUILTIN_SCENARIOS, BUILTIN_SCENARIO_NAMES, getBuiltinScenario } from './scenarios/builtin.js';
+export {
+  BUILTIN_SCENARIOS,
+  BUILTIN_SCENARIO_NAMES,
+  getBuiltinScenario,
+  RENAMED_SCENARIOS,
+} from './scenarios/builtin.js';
 export { MAX_REC_ENTRIES, MAX_KVM_RUNS } from './vmm/qemu.js';
 export { NOT_MODELLED } from './sim/limits.js';
-/** RMI function IDs and the KVM UAPI values the model uses (brief §4.3, §6.3), for docs and tools. */
+/** RMI function IDs and the KVM UAPI values the model uses [@v14-rmi_smc.h; @linux-uapi-kvm.h], for docs and tools. */
 export {
   RMI_FID,
   KVM_EXIT_MMIO,
@@ -32,3 +45,4 @@ export {
 } from './rmm/constants.js';
 export type { RmiCommand } from './rmm/constants.js';
 export type { ModelLimit } from './sim/limits.js';
+export * from './sources/index.js';
