@@ -1,7 +1,10 @@
 /**
- * The decoders must decode the seed's own values exactly as the brief does (§1.3, §2.3, §3.5,
- * §5, §6.1), and reject bad input with a message naming the input and the expectation.
+ * The decoders must decode the seed's own values, say which TF-RMM reporting path a realm
+ * syndrome fits (TF-RMM runtime/core/exit.c at 9a7f8ef4 and before 4de93bb0), describe RMI values
+ * as TF-RMM reads them, cite only sources the registry knows, and reject bad input with a message
+ * naming the input and the expectation.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   DecodeError,
@@ -20,11 +23,12 @@ import {
   decodedToJson,
   type Decoded,
 } from '../src/decode/index.js';
+import { citationProblems, findCitations } from '../src/sources/cite.js';
 
 const raw = (d: Decoded, name: string) => d.fields.find((f) => f.name === name)?.raw;
 const meaning = (d: Decoded, name: string) => d.fields.find((f) => f.name === name)?.meaning;
 
-describe('decodeEsr (ESR_EL2, brief §2.1–§2.3)', () => {
+describe('decodeEsr (ESR_EL2)', () => {
   it('decodes the seed fault 0x92000007: DABT_LOW, IL 1, ISV 0, WnR 0, translation fault level 3', () => {
     const d = decodeEsr('0x92000007');
     expect(d).toMatchObject({ ec: 0x24, ecName: 'DABT_LOW', il: true, rmmView: 'unprotected_no_isv' });
@@ -56,7 +60,7 @@ describe('decodeEsr (ESR_EL2, brief §2.1–§2.3)', () => {
     });
   });
 
-  it('decodes the other §2.3 examples', () => {
+  it('decodes the other syndromes of the seed thread', () => {
     expect(decodeEsr('0x92000047')).toMatchObject({ rmmView: 'not_tf_rmm_main', dataAbort: { wnr: true } });
     expect(decodeEsr('0x90000007')).toMatchObject({
       il: false,
@@ -72,7 +76,7 @@ describe('decodeEsr (ESR_EL2, brief §2.1–§2.3)', () => {
     expect(mmio.notes.join(' ')).toMatch(/gprs\[0\]/);
   });
 
-  it('decodes the GPF and SEA codes v14 wires up (brief §2.1)', () => {
+  it('decodes the GPF and SEA codes v14 wires up', () => {
     expect(decodeEsr('0x96000028').dataAbort?.fault?.kind).toBe('gpf');
     expect(decodeEsr('0x96000023').dataAbort?.fault).toMatchObject({ kind: 'gpf_walk', level: -1 });
     expect(decodeEsr('0x96000010').dataAbort?.fault?.kind).toBe('sea');
@@ -87,13 +91,52 @@ describe('decodeEsr (ESR_EL2, brief §2.1–§2.3)', () => {
     expect(raw(decodeEsr('0x5e000000'), 'ISS')).toBe(0n);
   });
 
+  it('classifies 0x90000047 as TF-RMM before 4de93bb0: emulated mask, IL dropped, WnR kept (d2c6c52b exit.c 263-268)', () => {
+    const d = decodeEsr('0x90000047');
+    expect(d).toMatchObject({
+      il: false,
+      rmmView: 'unprotected_no_isv_pre_4de93bb0',
+      dataAbort: { isv: false, wnr: true },
+    });
+    expect(d.notes.join(' ')).toMatch(/since 4de93bb0 reports the same abort .* as 0x92000007/);
+    expect(meaning(d, 'FnV')).toMatch(/FAR_EL2\[11:0\]/);
+  });
+
+  it('says no TF-RMM version reported IL = 1 with WnR = 1 and ISV = 0 (exit.c 265-273; d2c6c52b exit.c 263-268)', () => {
+    const d = decodeEsr('0x92000047');
+    expect(d.rmmView).toBe('not_tf_rmm_main');
+    expect(d.notes.join(' ')).toMatch(/IL = 1 with WnR = 1 and ISV = 0 was never reported by TF-RMM/);
+    expect(d.notes.join(' ')).toMatch(/non-realm VM, or from another RMM/);
+    expect(decodeEsr('0x92000007').notes.join(' ')).not.toMatch(/never reported/);
+  });
+
+  it('says what rec_exit.far holds for FnV = 0 on each path, not a bare "FAR valid" (exit.c 215, 279)', () => {
+    expect(meaning(decodeEsr('0x92000007'), 'FnV')).toMatch(/rec_exit\.far = 0/);
+    expect(meaning(decodeEsr('0x90000007'), 'FnV')).toMatch(/rec_exit\.far = 0/);
+    expect(meaning(decodeEsr('0x91C08047'), 'FnV')).toMatch(/only FAR_EL2\[11:0\]/);
+    expect(meaning(decodeEsr('0x96000007'), 'FnV')).toBe('FAR valid');
+    expect(meaning(decodeEsr('0x90000407'), 'FnV')).toBe('FAR not valid');
+  });
+
+  it('reports FAR and HPFAR as 0 for an external abort, which fits the non-emulated mask (exit.c 139-189)', () => {
+    const d = decodeEsr('0x90001810');
+    expect(d).toMatchObject({ rmmView: 'protected', dataAbort: { set: 3, dfsc: 0x10 } });
+    expect(d.notes.join(' ')).toMatch(/writes neither FAR nor HPFAR, so the host reads both as 0/);
+    expect(meaning(d, 'FnV')).toMatch(/no FAR \(and no HPFAR\)/);
+    expect(decodeEsr('0x90000007').notes.join(' ')).not.toMatch(/external abort: TF-RMM reports/);
+  });
+
+  it('notes that a protected-path value is also what pre-4de93bb0 TF-RMM reported for an unprotected read without ISV', () => {
+    expect(decodeEsr('0x90000007').notes.join(' ')).toMatch(/Before TF-RMM 4de93bb0, an unprotected read/);
+  });
+
   it('has unique EC and DFSC codes in its tables', () => {
     expect(new Set(ESR_EC_TABLE.map((e) => e.ec)).size).toBe(ESR_EC_TABLE.length);
     expect(new Set(DFSC_TABLE.map((e) => e.code)).size).toBe(DFSC_TABLE.length);
   });
 });
 
-describe('decodePte (stage-1 page descriptor, brief §5)', () => {
+describe('decodePte (stage-1 page descriptor)', () => {
   it('decodes the seed PTE 0x00e8010046880707', () => {
     const d = decodePte('0x00e8010046880707', { ipaBits: 41 });
     expect(d).toMatchObject({
@@ -123,7 +166,7 @@ describe('decodePte (stage-1 page descriptor, brief §5)', () => {
   });
 });
 
-describe('decodeRmiReturn (status | index << 8, brief §6.1)', () => {
+describe('decodeRmiReturn (status | index << 8)', () => {
   it('decodes 0x204 as RMI_ERROR_RTT at level 2', () => {
     expect(decodeRmiReturn('0x204')).toMatchObject({
       status: 4,
@@ -143,23 +186,40 @@ describe('decodeRmiReturn (status | index << 8, brief §6.1)', () => {
     });
   });
 
+  it('decodes index 0xff of RMI_ERROR_RTT as level −1 (status.h 51-58) and gives RMI_ERROR_RTT_AUX an RTT level (rtt.c 219)', () => {
+    expect(decodeRmiReturn('0xff04')).toMatchObject({ statusName: 'RMI_ERROR_RTT', rttLevel: -1 });
+    expect(decodeRmiReturn('0x207')).toMatchObject({ statusName: 'RMI_ERROR_RTT_AUX', rttLevel: 2 });
+    expect(decodeRmiReturn('0x502')).toMatchObject({ statusName: 'RMI_ERROR_REALM', rttLevel: null });
+  });
+
+  it('cites smc-rmi.h for every status value, not status.h', () => {
+    for (const st of RMI_STATUS_TABLE) expect(st.source, st.name).toMatch(/^\[@tf-rmm-smc-rmi\.h:\d+-\d+/);
+  });
+
   it('reports an unknown status without throwing', () => {
     expect(decodeRmiReturn('0x42')).toMatchObject({ statusName: null });
   });
 
-  it('numbers the statuses 0…16 as §6.1 lists them', () => {
+  it('numbers the statuses 0…16 as smc-rmi.h 26-113 defines them', () => {
     expect(RMI_STATUS_TABLE.map((s) => s.status)).toEqual([...Array(17).keys()]);
     expect(RMI_STATUS_TABLE[10]?.name).toBe('RMI_BUSY');
     expect(RMI_STATUS_TABLE[16]?.name).toBe('RMI_ERROR_GRANULE');
   });
 });
 
-describe('decodeRangeDesc (RmiAddrRangeDesc, brief §3.5)', () => {
+describe('decodeRangeDesc (RmiAddrRangeDesc)', () => {
   it('decodes the seed descriptor 0xb8b59004: SIZE 0, COUNT 1, ADDR 0xb8b59000, ST 0', () => {
     const d = decodeRangeDesc('0xb8b59004');
     expect(d).toMatchObject({ size: 0, level: 3, count: 1, addr: 0xb8b5_9000n, st: 0, totalBytes: 0x1000n });
     expect(meaning(d, 'ST')).toBe('RMI_OP_MEM_DELEGATED');
     expect(d.notes.join(' ')).toMatch(/missing ST bit/);
+  });
+
+  it('notes that the map commands refuse SIZE 3, a level-0 block (rtt_map.c 31-39)', () => {
+    expect(decodeRangeDesc('0x8000000007').notes.join(' ')).toMatch(
+      /SIZE 3 .* refuse it with RMI_ERROR_INPUT/,
+    );
+    expect(decodeRangeDesc('0xb8b59004').notes.join(' ')).not.toMatch(/refuse it/);
   });
 
   it('decodes a post-v14 L2 block with ST = UNDELEGATED', () => {
@@ -169,7 +229,7 @@ describe('decodeRangeDesc (RmiAddrRangeDesc, brief §3.5)', () => {
   });
 });
 
-describe('decodeUnprotFlags (RmiRttUnprotMapFlags, brief §3.5)', () => {
+describe('decodeUnprotFlags (RmiRttUnprotMapFlags)', () => {
   it('decodes the seed flags 0x1e0001: OADDR_TYPE SINGLE, MEMATTR 6, S2AP 3 (RW)', () => {
     const d = decodeUnprotFlags('0x1e0001');
     expect(d).toMatchObject({
@@ -184,17 +244,33 @@ describe('decodeUnprotFlags (RmiRttUnprotMapFlags, brief §3.5)', () => {
     expect(meaning(d, 'OADDR_TYPE')).toMatch(/^RMI_ADDR_TYPE_SINGLE/);
   });
 
+  it('names OADDR_TYPE 2 RMI_ADDR_TYPE_LIST and notes that RMI_RTT_UNPROT_MAP refuses NONE (smc-rmi.h 1290-1293; rtt_map.c 136-169)', () => {
+    expect(meaning(decodeUnprotFlags('0x1e0002'), 'OADDR_TYPE')).toMatch(/^RMI_ADDR_TYPE_LIST/);
+    expect(decodeUnprotFlags('0x1e0002').notes.join(' ')).not.toMatch(/OADDR_TYPE/);
+    expect(decodeUnprotFlags('0x1e0000').notes.join(' ')).toMatch(/OADDR_TYPE 0: .*RMI_ERROR_INPUT/);
+  });
+
+  it('says TF-RMM refuses S2AP bits 2–3 and MEMATTR 4 with RMI_ERROR_INPUT (rtt_map.c 1029-1043; s2tt.c 960-965)', () => {
+    const s2ap = decodeUnprotFlags('0x3e0001');
+    expect(meaning(s2ap, 'S2AP')).toMatch(/bits 2–3 set: TF-RMM returns RMI_ERROR_INPUT/);
+    expect(s2ap.notes.join(' ')).toMatch(/S2AP bits 2–3 are set/);
+    const memattr = decodeUnprotFlags('0x1c0001');
+    expect(meaning(memattr, 'MEMATTR')).toMatch(/^reserved FWB encoding: RMI_ERROR_INPUT/);
+    expect(memattr.notes.join(' ')).toMatch(/MEMATTR 4 is the reserved FWB encoding/);
+    expect(decodeUnprotFlags('0x1e0001').notes.join(' ')).not.toMatch(/RMI_ERROR_INPUT/);
+  });
+
   it('decodes a post-v14 read-only mapping (S2AP READ = 2)', () => {
     expect(decodeUnprotFlags('0x160001')).toMatchObject({ s2ap: 2, read: true, write: false });
   });
 });
 
-describe('decodeProt (kvm_pgtable_prot, brief §3.5, §9.5)', () => {
+describe('decodeProt (kvm_pgtable_prot)', () => {
   it('decodes the seed prot 0xf as PX|UX|W|R and derives the seed flags', () => {
     const d = decodeProt('0xf');
     expect(d.names).toEqual(['PX', 'UX', 'W', 'R']);
     expect(d.unprotFlags).toBe(0x1e0001n);
-    expect(d.notes.join(' ')).toMatch(/UNCERTAIN/);
+    expect(d.notes.join(' ')).toContain('[@linux-kvm_pgtable.h:272-287]');
   });
 
   it('maps DEVICE to MEMATTR 1, NORMAL_NC to 5 and rejects both together', () => {
@@ -204,7 +280,7 @@ describe('decodeProt (kvm_pgtable_prot, brief §3.5, §9.5)', () => {
   });
 });
 
-describe('decodeIpa (brief §1.3)', () => {
+describe('decodeIpa', () => {
   it('decodes the seed IPA 0x10046880000 in a 41-bit realm: L1 0x401, L2 0x34, L3 0x80', () => {
     const d = decodeIpa('0x10046880000', 41);
     expect(d).toMatchObject({
@@ -229,7 +305,7 @@ describe('decodeIpa (brief §1.3)', () => {
     expect(d.levels.map((l) => l.index)).toEqual([0x1, 0x34, 0x80]);
   });
 
-  it('marks an IPA at or beyond 2^ipaBits as out of range, without throwing (brief §8.18)', () => {
+  it('marks an IPA at or beyond 2^ipaBits as out of range, without throwing', () => {
     expect(decodeIpa('0x20000000000', 41).outOfRange).toBe(true);
     expect(decodeIpa('0x1ffffffffff', 41).outOfRange).toBe(false);
   });
@@ -284,5 +360,43 @@ describe('formatting', () => {
     const j = decodedToJson(decodeRangeDesc('0xb8b59004')) as Record<string, unknown>;
     expect(j['addr']).toBe('0xb8b59000');
     expect(JSON.parse(JSON.stringify(j))).toEqual(j);
+  });
+});
+
+describe('citations', () => {
+  it('every [@…] citation in the RMM model, the decoders and the reference data resolves against the source registry', () => {
+    const root = new URL('../', import.meta.url);
+    const files = [
+      ...['rmm/constants.ts', 'rmm/rmi.ts', 'rmm/rtt.ts', 'rmm/exit.ts'].map(
+        (f) => new URL(`src/${f}`, root),
+      ),
+      ...['esr.ts', 'rmi.ts', 'tables.ts'].map((f) => new URL(`src/decode/${f}`, root)),
+      new URL('../../src/components/reference/reference-data.ts', root),
+    ];
+    let count = 0;
+    for (const f of files) {
+      const text = readFileSync(f, 'utf8');
+      count += findCitations(text).length;
+      expect(citationProblems(text), f.pathname).toEqual([]);
+    }
+    expect(count).toBeGreaterThan(100);
+  });
+
+  it('the decoders’ notes and field meanings cite only known sources', () => {
+    const values: Decoded[] = [
+      ...['0x92000007', '0x90000047', '0x92000047', '0x91C08047', '0x90001810', '0x90000007'].map((v) =>
+        decodeEsr(v),
+      ),
+      decodeRmiReturn('0xff04'),
+      decodeRangeDesc('0x8000000007'),
+      decodeRangeDesc('0xb8b59004'),
+      decodeUnprotFlags('0x3c0000'),
+      decodeProt('0x3c'),
+    ];
+    for (const d of values) {
+      const text = [...d.notes, ...d.fields.map((f) => f.meaning)].join('\n');
+      expect(citationProblems(text), d.title).toEqual([]);
+    }
+    expect(decodeEsr('0x92000007').notes.join(' ')).toMatch(/\[@tf-rmm-exit\.c:265-273/);
   });
 });

@@ -6,8 +6,19 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeRangeDesc, decodeUnprotFlags } from '../src/decode/index.js';
-import { rangeDescFields, unprotFlagsFields } from '../src/rmm/rmi.js';
+import { decodeRangeDesc, decodeUnprotFlags, RMI_RANGE_SIZE_TABLE } from '../src/decode/index.js';
+import { RMI_STATUS } from '../src/rmm/constants.js';
+import {
+  RMI_GRANULE_RANGE_DELEGATE,
+  RMI_REALM_CREATE,
+  RMI_RTT_DATA_MAP,
+  rangeDescFields,
+  unprotFlagsFields,
+} from '../src/rmm/rmi.js';
+import { rttWalk, setRtte } from '../src/rmm/rtt.js';
+import { createWorld } from '../src/sim/engine.js';
+import { allocPages } from '../src/vmm/host.js';
+import { scenario } from './helpers.js';
 
 const u64 = fc.bigInt({ min: 0n, max: (1n << 64n) - 1n });
 
@@ -48,5 +59,21 @@ describe('RMI_RTT_DATA_MAP / RMI_RTT_UNPROT_MAP descriptor fields', () => {
         });
       }),
     );
+  });
+
+  it('marks as refused exactly the SIZE values RMI_RTT_DATA_MAP refuses: level 0, above S2TT_MIN_BLOCK_LEVEL (rtt_map.c 31-39)', () => {
+    const w = createWorld(scenario({ steps: [] }), 'v14', false, 1_000_000);
+    const pa = allocPages(w, 8n, 'kernel') << 12n;
+    for (let g = pa; g < pa + 0x5000n; g += 0x1000n) RMI_GRANULE_RANGE_DELEGATE(w, g, g + 0x1000n);
+    expect(RMI_REALM_CREATE(w, pa + 0x4000n, pa, w.geom.startLevel, w.geom.rootTables).ret).toBe(0);
+    // The L1 entry at IPA 0 already maps the 1 GiB block the SIZE 2 descriptor names (an
+    // idempotent success); SIZE 0 and 1 stop at that L1 entry (RMI_ERROR_RTT(1)).
+    const wr = rttWalk(w, 0n);
+    setRtte(w, wr.rtt, wr.idx, { s: 'assigned', ripas: 'ram', pa: 0x8000_0000n });
+    for (const row of RMI_RANGE_SIZE_TABLE) {
+      const addr = row.level === 0 ? 0x80_0000_0000n : 0x8000_0000n;
+      const r = RMI_RTT_DATA_MAP(w, 0n, row.bytes, 1n, addr | 4n | BigInt(row.value));
+      expect(r.status !== RMI_STATUS.RMI_ERROR_INPUT, `SIZE ${row.value}`).toBe(row.mapAccepts);
+    }
   });
 });

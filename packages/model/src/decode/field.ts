@@ -3,7 +3,7 @@
  *
  * A decoded value is a list of fields, each named as the architecture or the RMM spec names
  * it, with its bit range, raw value and meaning, plus notes for what the fields alone do not
- * say (a masked bit, an ambiguity the brief records). The same structure feeds the CLI's text
+ * say (a masked bit, an ambiguity the sources leave). The same structure feeds the CLI's text
  * and JSON output and the site's reference pages.
  */
 

@@ -1,6 +1,7 @@
 /**
  * Text and JSON renderings of a decoded value, shared by the CLI and the site.
  */
+import { citationsToLabels } from '../sources/cite.js';
 import { decodeEsr } from './esr.js';
 import { assertNever, bitRange, hex, type Decoded, type DecodeInput, type DecodeKind } from './field.js';
 import { decodeIpa } from './ipa.js';
@@ -8,7 +9,8 @@ import { decodePte } from './pte.js';
 import { decodeProt, decodeRangeDesc, decodeRmiReturn, decodeUnprotFlags } from './rmi.js';
 
 /**
- * A fixed-width table of the fields followed by the notes:
+ * A fixed-width table of the fields followed by the notes (citations as their short labels; the
+ * CLI and the site's decoder render them as links or footnotes from the Decoded value itself):
  *
  *   ESR_EL2 0x92000007
  *     EC     [31:26]  0x24  ESR_ELx_EC_DABT_LOW: data abort from a lower exception level
@@ -22,9 +24,9 @@ export function formatDecoded(d: Decoded): string {
   const value = d.kind === 'pte' ? `0x${d.value.toString(16).padStart(16, '0')}` : hex(d.value);
   const lines = [`${d.title} ${value}`];
   for (const [name, range, raw, meaning] of rows) {
-    lines.push(`  ${name.padEnd(w0)}  ${range.padEnd(w1)}  ${raw.padEnd(w2)}  ${meaning}`);
+    lines.push(`  ${name.padEnd(w0)}  ${range.padEnd(w1)}  ${raw.padEnd(w2)}  ${citationsToLabels(meaning)}`);
   }
-  for (const n of d.notes) lines.push(`  * ${n}`);
+  for (const n of d.notes) lines.push(`  * ${citationsToLabels(n)}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -38,7 +40,7 @@ export interface DecodeOptions {
   readonly ipaBits?: number;
 }
 
-/** The realm width `decode('ipa', …)` assumes when none is given: the seed's (brief §1.3). */
+/** The realm width `decode('ipa', …)` assumes when none is given: 41, the width the seed's shared PTE implies (its output address has bit 40 set) [@v14-29-shan-0625]. */
 export const DEFAULT_DECODE_IPA_BITS = 41;
 
 /** Decode `value` as `kind`, the CLI's `decode KIND VALUE`. */

@@ -1,6 +1,6 @@
 /**
- * Decoders for the values found in realm fault-path logs (issue 3, brief §1.3, §2, §3.5, §5,
- * §6.1). Only the public API is re-exported; small helpers (hex, bits, …) stay internal so they
+ * Decoders for the values found in realm fault-path logs: ESR, IPA, stage-1 PTE, RMI return codes,
+ * RMI descriptors. Only the public API is re-exported; small helpers (hex, bits, …) stay internal so they
  * cannot collide with the engine's own.
  */
 export {

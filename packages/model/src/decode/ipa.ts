@@ -1,5 +1,5 @@
 /**
- * A realm IPA taken apart (brief §1.1–§1.3): which half it is in, the GPA and GFN KVM derives
+ * A realm IPA taken apart: which half it is in, the GPA and GFN KVM derives
  * from it (kvm_gpa_from_fault, gpa_to_gfn), the HPFAR value the RMM reports, and the stage-2
  * table index at each level for the realm's IPA width.
  */
@@ -34,9 +34,9 @@ export interface IpaDecoded extends Decoded {
   /** kvm_gpa_from_fault(): the IPA without the shared bit. */
   readonly gpa: Gpa;
   readonly gfn: Gfn;
-  /** IPA >> 8, what the RMM writes to rec_exit.hpfar (brief §1.3). */
+  /** IPA >> 8, what the RMM writes to rec_exit.hpfar for a host exit [@tf-rmm-exit.c:216-217]. */
   readonly hpfar: bigint;
-  /** True when ipa ≥ 2^ipaBits: the RMM injects an SEA into the realm, no host exit (brief §2.2 item 3, §8.18). */
+  /** True when ipa ≥ 2^ipaBits: the RMM injects an SEA into the realm, no host exit [@tf-rmm-exit.c:253-256]. */
   readonly outOfRange: boolean;
   readonly levels: readonly IpaLevelIndex[];
 }
@@ -102,12 +102,12 @@ export function decodeIpa(input: DecodeInput, ipaBits: number): IpaDecoded {
   });
 
   const notes: string[] = [
-    `${ipaBits}-bit realm: shared bit ${hex(g.sharedBit)} (bit ${ipaBits - 1}), ${g.levels} stage-2 levels from L${g.startLevel} (brief §1.3).`,
+    `${ipaBits}-bit realm: shared bit ${hex(g.sharedBit)} (bit ${ipaBits - 1}), ${g.levels} stage-2 levels from L${g.startLevel} [@v14-rmi.c:63-66].`,
     `GPA ${hex(gpa)} (kvm_gpa_from_fault), GFN ${hex(gfn)}, HPFAR ${hex(v >> 8n)} (IPA >> 8).`,
   ];
   if (outOfRange) {
     notes.push(
-      `The IPA is beyond the realm's ${ipaBits}-bit IPA space: the RMM injects an SEA into the realm without a host exit (brief §2.2 item 3, §8.18). The indices above ignore the bits beyond the width.`,
+      `The IPA is beyond the realm's ${ipaBits}-bit IPA space: the RMM injects an SEA into the realm without a host exit [@tf-rmm-exit.c:253-256]. The indices above ignore the bits beyond the width.`,
     );
   }
   return {

@@ -1,7 +1,7 @@
 /**
  * Stage-1 page descriptors (level 3, 4 KiB granule, 48-bit output address), as the seed's guest
- * log prints them (brief §5: PTE 0x00e8010046880707). Linux software bits are named where the
- * brief names them; the rest of the software range is reported as such.
+ * log prints them (PTE 0x00e8010046880707 [@v14-29-shan-0625]). The Linux software bits the seed's
+ * values use are named; the rest of the software range is reported as such.
  */
 import { sharedBit } from '../types/addr.js';
 import { MAX_IPA_BITS, MIN_IPA_BITS } from '../arch/geometry.js';
@@ -42,7 +42,7 @@ const AP_MEANING = [
 const SH_MEANING = ['non-shareable', 'reserved', 'outer shareable', 'inner shareable'] as const;
 
 export interface PteOptions {
-  /** The realm IPA width; when given, an OA with bit ipaBits-1 set is reported as a shared alias (brief §1.1, §5). */
+  /** The realm IPA width; when given, an OA with bit ipaBits-1 set is reported as a shared alias. */
   readonly ipaBits?: number;
 }
 
@@ -70,7 +70,7 @@ export function decodePte(input: DecodeInput, options: PteOptions = {}): PteDeco
     if ((outputAddress & bit) !== 0n) {
       sharedAliasOf = outputAddress & ~bit;
       notes.push(
-        `OA ${hex(outputAddress)} has bit ${ipaBits - 1} set: the shared (unprotected) alias of IPA ${hex(sharedAliasOf)} in a ${ipaBits}-bit realm, as PROT_NS_SHARED makes it (brief §1.1, §5).`,
+        `OA ${hex(outputAddress)} has bit ${ipaBits - 1} set: the shared (unprotected) alias of IPA ${hex(sharedAliasOf)} in a ${ipaBits}-bit realm, as PROT_NS_SHARED makes it [@linux-pgtable-prot.h:74-76; @linux-rsi.c:150].`,
       );
     } else {
       notes.push(`OA ${hex(outputAddress)} is in the protected half of a ${ipaBits}-bit realm.`);

@@ -1,12 +1,14 @@
 /**
- * RMI values from the host side of the realm fault path: return codes (brief §6.1),
- * RmiAddrRangeDesc and RmiRttUnprotMapFlags (brief §3.5), and kvm_pgtable_prot, the KVM
- * permission set realm_map_non_secure turns into those flags (brief §3.5, §9.5).
+ * RMI values from the host side of the realm fault path: return codes, RmiAddrRangeDesc and
+ * RmiRttUnprotMapFlags as TF-RMM reads them [@tf-rmm-status.h:42-67; @tf-rmm-smc-rmi.h:1251-1320],
+ * and kvm_pgtable_prot, the KVM permission set realm_map_non_secure turns into those flags
+ * [@v14-29].
  */
 import { bits, field, hex, mask, parseHexInput, sizeName, type Decoded, type DecodeInput } from './field.js';
 import {
   KVM_PGTABLE_PROT_TABLE,
   lookup,
+  MEMATTR_RESERVED,
   MT_S2_FWB_TABLE,
   RMI_ADDR_TYPE_TABLE,
   RMI_MEMREQ_TABLE,
@@ -18,7 +20,7 @@ import {
 } from './tables.js';
 
 // ---------------------------------------------------------------------------------------------
-// Return codes: ret = status | index << 8 (brief §6.1).
+// Return codes: ret = status | index << 8 (pack_return_code() [@tf-rmm-status.h:42-58]).
 
 export interface RmiReturnDecoded extends Decoded {
   readonly kind: 'rmi-ret';
@@ -27,7 +29,7 @@ export interface RmiReturnDecoded extends Decoded {
   readonly statusName: RmiStatusName | null;
   /** RMI_RETURN_INDEX(ret) = (ret >> 8) & 0xff. */
   readonly index: number;
-  /** For RMI_ERROR_RTT: the RTT level the index names. */
+  /** For RMI_ERROR_RTT and RMI_ERROR_RTT_AUX: the RTT level the index names (−1 for 0xff). */
   readonly rttLevel: number | null;
   /** For RMI_INCOMPLETE: MEMREQ [9:8] and CAN_CANCEL [10]. */
   readonly memreq: number | null;
@@ -50,7 +52,7 @@ export function decodeRmiReturn(input: DecodeInput): RmiReturnDecoded {
     field(v, 'status', 7, 0, () =>
       info
         ? `${info.name}${info.description ? `: ${info.description}` : ''}`
-        : 'not an RMI status of DEN0137 2.0-bet1 (brief §6.1)',
+        : 'not an RMI status: TF-RMM defines 0…16',
     ),
   ];
   let rttLevel: number | null = null;
@@ -58,12 +60,15 @@ export function decodeRmiReturn(input: DecodeInput): RmiReturnDecoded {
   let canCancel: boolean | null = null;
   switch (info?.index ?? 'unused') {
     case 'rtt_level':
-      rttLevel = index;
+      // pack_return_code() stores the level as an unsigned char: LPA2's level −1 reads 0xff.
+      rttLevel = index === 0xff ? -1 : index;
       fields.push(
         field(v, 'index', 15, 8, (r) =>
           r <= 3n
             ? `RTT level ${r}: where the walk stopped, or the level of the unexpected entry`
-            : `level ${r}: not a valid RTT level (0…3)`,
+            : r === 0xffn
+              ? 'RTT level −1 (FEAT_LPA2), stored as an unsigned char'
+              : `level ${r}: not a valid RTT level (−1…3)`,
         ),
       );
       break;
@@ -105,7 +110,7 @@ export function decodeRmiReturn(input: DecodeInput): RmiReturnDecoded {
 }
 
 // ---------------------------------------------------------------------------------------------
-// RmiAddrRangeDesc (brief §3.5; v14 rmi_smc.h [S-THREAD msg 5]; TF-RMM smc-rmi.h).
+// RmiAddrRangeDesc (RmiAddrRangeDesc4KB [@tf-rmm-smc-rmi.h:1251-1259; @v14-rmi_smc.h]).
 
 export interface RangeDescDecoded extends Decoded {
   readonly kind: 'range-desc';
@@ -136,12 +141,19 @@ export function decodeRangeDesc(input: DecodeInput): RangeDescDecoded {
   const st = Number(bits(v, 63, 63));
   const totalBytes = BigInt(count) * sz.bytes;
   const notes: string[] = [];
-  if (count === 0) notes.push('COUNT = 0 describes no memory.');
+  if (count === 0)
+    notes.push(
+      'COUNT = 0 describes no memory: a map command given it has no block to map and returns RMI_ERROR_INPUT [@tf-rmm-rtt_map.c:252-254].',
+    );
   if (addr % sz.bytes !== 0n)
     notes.push(
-      `ADDR ${hex(addr)} is not aligned to the ${sizeName(sz.bytes)} block size: the RMM rejects it (RMI_ERROR_INPUT).`,
+      `ADDR ${hex(addr)} is not aligned to the ${sizeName(sz.bytes)} block size: a map command returns RMI_ERROR_INPUT for it [@tf-rmm-rtt_map.c:268-270].`,
     );
   if (bits(v, 62, 52) !== 0n) notes.push('Bits [62:52] are set; they are not defined for 4 KiB granules.');
+  if (!sz.mapAccepts)
+    notes.push(
+      `SIZE ${size} names a level-${sz.level} block: RMI_RTT_DATA_MAP and RMI_RTT_UNPROT_MAP refuse it with RMI_ERROR_INPUT, since no map command works above level 1 (S2TT_MIN_BLOCK_LEVEL) [@tf-rmm-rtt_map.c:31-39; @tf-rmm-rtt_map.c:190-197].`,
+    );
   if (count > 0) {
     notes.push(
       `Describes ${hex(addr)}…${hex(addr + totalBytes)} (${sizeName(totalBytes)}), pfn ${hex(addr >> 12n)}.`,
@@ -149,7 +161,7 @@ export function decodeRangeDesc(input: DecodeInput): RangeDescDecoded {
   }
   if (st === 0) {
     notes.push(
-      "ST = 0 claims delegated memory. For RMI_RTT_UNPROT_MAP this is v14's missing ST bit: post-v14 Linux sets UNDELEGATED, and TF-RMM 7626d97b stopped checking ST for UNPROT_MAP as a workaround (brief §3.5).",
+      "ST = 0 claims delegated memory, as RMI_RTT_DATA_MAP requires [@tf-rmm-rtt_map.c:184-186]. For RMI_RTT_UNPROT_MAP this is v14's missing ST bit [@v14-29]: the post-v14 development code sets UNDELEGATED, and TF-RMM 7626d97b stopped checking ST for RMI_RTT_UNPROT_MAP as a workaround [@tf-rmm-7626d97b].",
     );
   }
   const fields = [
@@ -175,7 +187,8 @@ export function decodeRangeDesc(input: DecodeInput): RangeDescDecoded {
 }
 
 // ---------------------------------------------------------------------------------------------
-// RmiRttUnprotMapFlags (brief §3.5): OADDR_TYPE [1:0], LIST_COUNT [15:2], MEMATTR [18:16], S2AP [22:19].
+// RmiRttUnprotMapFlags: OADDR_TYPE [1:0], LIST_COUNT [15:2], MEMATTR [18:16], S2AP [22:19]
+// [@tf-rmm-smc-rmi.h:1302-1313].
 
 export interface UnprotFlagsDecoded extends Decoded {
   readonly kind: 'unprot-flags';
@@ -191,7 +204,7 @@ export interface UnprotFlagsDecoded extends Decoded {
 function s2apMeaning(raw: bigint): string {
   const names = RMI_S2AP_TABLE.filter((b) => (raw >> BigInt(b.bit)) & 1n).map((b) => b.name);
   const rw = `${raw & 2n ? 'R' : '-'}${raw & 1n ? 'W' : '-'}`;
-  const extra = raw & ~3n ? '; bits 2–3 set, not used by v14' : '';
+  const extra = raw & ~3n ? '; bits 2–3 set: TF-RMM returns RMI_ERROR_INPUT' : '';
   return `${rw}${names.length ? ` (${names.join(' | ')})` : ' (no access)'}${extra}`;
 }
 
@@ -206,17 +219,33 @@ export function decodeUnprotFlags(input: DecodeInput): UnprotFlagsDecoded {
     notes.push(`Bits [63:23] are set (${hex(v & mask(63, 23))}): not defined by RmiRttUnprotMapFlags.`);
   if (!(s2ap & 1))
     notes.push(
-      'No write permission: a read-only unprotected mapping, which v14 never creates (realm_map_ipa requires W) but post-v14 code does (brief §3.5).',
+      'No write permission: a read-only unprotected mapping, which v14 never creates (realm_map_ipa requires W) [@v14-29] but the post-v14 development code does.',
+    );
+  const oaddrType = Number(bits(v, 1, 0));
+  if (oaddrType !== 1 && oaddrType !== 2)
+    notes.push(
+      `OADDR_TYPE ${oaddrType}: RMI_RTT_UNPROT_MAP takes only RMI_ADDR_TYPE_SINGLE or RMI_ADDR_TYPE_LIST and returns RMI_ERROR_INPUT [@tf-rmm-rtt_map.c:136-169].`,
+    );
+  if (memattr === MEMATTR_RESERVED)
+    notes.push(
+      'MEMATTR 4 is the reserved FWB encoding (0b100): RMI_RTT_UNPROT_MAP returns RMI_ERROR_INPUT [@tf-rmm-s2tt_pvt_defs.h:200; @tf-rmm-s2tt.c:960-965].',
+    );
+  if (s2ap & ~3)
+    notes.push(
+      'S2AP bits 2–3 are set: with the direct S2AP encoding only WRITE (bit 0) and READ (bit 1) are defined, and RMI_RTT_UNPROT_MAP returns RMI_ERROR_INPUT [@tf-rmm-rtt_map.c:1029-1043].',
     );
   const fields = [
     field(v, 'OADDR_TYPE', 1, 0, (r) => {
       const t = lookup(RMI_ADDR_TYPE_TABLE, 'value', Number(r));
-      return t ? `${t.name}: ${t.description}` : 'value not named in the brief';
+      return t ? `${t.name}: ${t.description}` : 'reserved: RMI_ERROR_INPUT';
     }),
     field(v, 'LIST_COUNT', 15, 2, (r) => (r ? `${r} entries in a descriptor list` : 'zero (not a list)')),
     field(v, 'MEMATTR', 18, 16, (r) => {
       const m = lookup(MT_S2_FWB_TABLE, 'value', Number(r));
-      return m ? `${m.name}: ${m.description}` : 'not an MT_S2_FWB_* value Linux uses';
+      if (m) return `${m.name}: ${m.description}`;
+      return Number(r) === MEMATTR_RESERVED
+        ? 'reserved FWB encoding: RMI_ERROR_INPUT'
+        : 'not an MT_S2_FWB_* value Linux uses; TF-RMM accepts it';
     }),
     field(v, 'S2AP', 22, 19, s2apMeaning),
   ];
@@ -226,7 +255,7 @@ export function decodeUnprotFlags(input: DecodeInput): UnprotFlagsDecoded {
     value: v,
     fields,
     notes,
-    oaddrType: Number(bits(v, 1, 0)),
+    oaddrType,
     listCount: Number(bits(v, 15, 2)),
     memattr,
     memattrName: mt?.name ?? null,
@@ -237,7 +266,7 @@ export function decodeUnprotFlags(input: DecodeInput): UnprotFlagsDecoded {
 }
 
 /**
- * The RmiRttUnprotMapFlags realm_map_non_secure builds for a kvm_pgtable_prot (brief §3.5):
+ * The RmiRttUnprotMapFlags realm_map_non_secure builds for a kvm_pgtable_prot [@v14-29]:
  * OADDR_TYPE SINGLE, MEMATTR from DEVICE/NORMAL_NC, S2AP from R/W. Null for DEVICE together
  * with NORMAL_NC, which the C rejects with -EINVAL.
  */
@@ -251,7 +280,7 @@ export function unprotFlagsForProt(prot: bigint): bigint | null {
 }
 
 // ---------------------------------------------------------------------------------------------
-// kvm_pgtable_prot (brief §3.5, §9.5).
+// kvm_pgtable_prot (Linux arch/arm64/include/asm/kvm_pgtable.h).
 
 export interface ProtDecoded extends Decoded {
   readonly kind: 'prot';
@@ -271,20 +300,18 @@ export function decodeProt(input: DecodeInput): ProtDecoded {
     b.name.replace('KVM_PGTABLE_PROT_', ''),
   );
   const notes: string[] = [
-    'Bit layout PX=BIT(0), UX=BIT(1), W=BIT(2), R=BIT(3), DEVICE=BIT(4), NORMAL_NC=BIT(5) is the v7.x one, from a transliterated copy of kvm_pgtable.h: UNCERTAIN source quality, corroborated by the seed (prot=0xf with MEMATTR 6) (brief §3.5, §9.5).',
+    'Bit layout of enum kvm_pgtable_prot: PX=BIT(0), UX=BIT(1), W=BIT(2), R=BIT(3), DEVICE=BIT(4), NORMAL_NC=BIT(5) [@linux-kvm_pgtable.h:272-287]; the seed logs prot=0xf (R|W|X) with MEMATTR 6 [@v14-29-shan-0625].',
   ];
   if (bits(v, 63, 6) !== 0n) notes.push(`Bits [63:6] are set (${hex(v & mask(63, 6))}): not decoded here.`);
   const unprotFlags = unprotFlagsForProt(v);
   if (unprotFlags === null) {
-    notes.push('DEVICE together with NORMAL_NC: realm_map_non_secure returns -EINVAL (brief §3.5).');
+    notes.push('DEVICE together with NORMAL_NC: realm_map_non_secure returns -EINVAL [@v14-29].');
   } else {
-    notes.push(
-      `realm_map_non_secure would pass flags ${hex(unprotFlags)} to RMI_RTT_UNPROT_MAP (brief §3.5).`,
-    );
+    notes.push(`realm_map_non_secure would pass flags ${hex(unprotFlags)} to RMI_RTT_UNPROT_MAP [@v14-29].`);
   }
   if (!((v >> 2n) & 1n)) {
     notes.push(
-      'No W: v14 realm_map_ipa WARNs and returns -EFAULT for either half; post-v14 maps an unprotected IPA read-only (brief §3.5).',
+      'No W: v14 realm_map_ipa WARNs and returns -EFAULT for either half [@v14-29]; the post-v14 development code maps an unprotected IPA read-only.',
     );
   }
   return {

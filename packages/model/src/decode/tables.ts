@@ -5,8 +5,9 @@
 
 /**
  * ESR_ELx.EC values (Arm ARM D24.2 "ESR_EL2", exception class encodings), with the names Linux
- * gives them in arch/arm64/include/asm/esr.h (ESR_ELx_EC_*). Brief §2.1 names DABT_LOW (0x24)
- * and IABT_LOW (0x20); the rest are listed so that any syndrome from a log decodes.
+ * gives them in arch/arm64/include/asm/esr.h (ESR_ELx_EC_*). The realm fault path meets DABT_LOW
+ * (0x24) and IABT_LOW (0x20) [@tf-rmm-arch.h:377-380]; the rest are listed so that any syndrome
+ * from a log decodes.
  */
 export interface EsrEcInfo {
   readonly ec: number;
@@ -104,9 +105,10 @@ function levels(
 }
 
 /**
- * DFSC values (ESR_ELx.ISS[5:0] for data aborts; Arm ARM D24.2, brief §2.1; TF-RMM arch.h names
+ * DFSC values (ESR_ELx.ISS[5:0] for data aborts; Arm ARM D24.2). TF-RMM names
  * ESR_EL2_ABORT_FSC_TRANSLATION_FAULT_L0 = 0x04, PERM_FAULT_START/END = 0x0c/0x0f, FSC_SEA = 0x10,
- * SEA_TTW 0x13–0x17, FSC_GPF = 0x28). Level −1 exists only with FEAT_LPA2.
+ * SEA_TTW 0x13–0x17 and FSC_GPF = 0x28 [@tf-rmm-arch.h:413-420]. Level −1 exists only with
+ * FEAT_LPA2.
  */
 export const DFSC_TABLE: readonly FaultStatusInfo[] = [
   ...levels(0x00, 0, 4, 'address_size', 'address size fault'),
@@ -149,7 +151,7 @@ export const DFSC_TABLE: readonly FaultStatusInfo[] = [
   },
 ];
 
-/** ESR.SET values for a synchronous external abort (brief §2.1; Arm ARM, FEAT_RAS). */
+/** ESR.SET values for a synchronous external abort (Arm ARM, FEAT_RAS; [@tf-rmm-arch.h:399-403]). */
 export const ESR_SET_TABLE: readonly {
   readonly value: number;
   readonly name: string;
@@ -160,7 +162,11 @@ export const ESR_SET_TABLE: readonly {
   { value: 3, name: 'UEO', description: 'restartable error' },
 ];
 
-/** RMI command status codes (brief §6.1; TF-RMM lib/common/include/status.h; DEN0137 2.0-bet1). */
+/**
+ * RMI command status codes, as TF-RMM defines them in lib/smc/include/smc-rmi.h
+ * [@tf-rmm-smc-rmi.h:26-113] (DEN0137 2.0-bet1 [@rmm-spec]); status.h packs a status with an
+ * index, `index << 8 | status` [@tf-rmm-status.h:42-67].
+ */
 export type RmiStatusName =
   | 'RMI_SUCCESS'
   | 'RMI_ERROR_INPUT'
@@ -186,54 +192,136 @@ export interface RmiStatusInfo {
   readonly description: string;
   /** What RMI_RETURN_INDEX means for this status. */
   readonly index: 'rtt_level' | 'sro' | 'unused';
+  /** The TF-RMM source of the description, as a citation. */
+  readonly source: string;
 }
 
 export const RMI_STATUS_TABLE: readonly RmiStatusInfo[] = [
-  { status: 0, name: 'RMI_SUCCESS', description: 'command completed successfully', index: 'unused' },
+  {
+    status: 0,
+    name: 'RMI_SUCCESS',
+    description: 'command completed successfully; the index is 0',
+    index: 'unused',
+    source: '[@tf-rmm-smc-rmi.h:26-27]',
+  },
   {
     status: 1,
     name: 'RMI_ERROR_INPUT',
-    description: 'bad input (misalignment, outside PAR/IPA, wrong granule state, bad descriptor)',
+    description:
+      'an input value made the command fail (misalignment, outside PAR or the IPA space, wrong granule state, bad descriptor or flags)',
     index: 'unused',
+    source: '[@tf-rmm-smc-rmi.h:29-33]',
   },
   {
     status: 2,
     name: 'RMI_ERROR_REALM',
-    description: 'realm state (e.g. not NEW/ACTIVE; SYSTEM_OFF on REC_ENTER)',
+    description:
+      'the realm is in the wrong state (e.g. not NEW for RMI_RTT_INIT_RIPAS, not ACTIVE for RMI_REC_ENTER); the index is 0 on every path of TF-RMM 9a7f8ef4, though the header says it varies',
     index: 'unused',
+    source: '[@tf-rmm-smc-rmi.h:35-39; @tf-rmm-run.c:447-454]',
   },
-  { status: 3, name: 'RMI_ERROR_REC', description: 'REC state', index: 'unused' },
+  {
+    status: 3,
+    name: 'RMI_ERROR_REC',
+    description: 'the REC is in the wrong state (running, or its last exit does not allow the entry flags)',
+    index: 'unused',
+    source: '[@tf-rmm-smc-rmi.h:41-45; @tf-rmm-run.c:293-315]',
+  },
   {
     status: 4,
     name: 'RMI_ERROR_RTT',
     description: 'RTT walk terminated early, or the RTT entry has an unexpected value',
     index: 'rtt_level',
+    source: '[@tf-rmm-smc-rmi.h:47-56]',
   },
-  { status: 5, name: 'RMI_ERROR_NOT_SUPPORTED', description: 'not supported', index: 'unused' },
-  { status: 6, name: 'RMI_ERROR_DEVICE', description: 'device error', index: 'unused' },
-  { status: 7, name: 'RMI_ERROR_RTT_AUX', description: 'auxiliary RTT error', index: 'unused' },
-  { status: 8, name: 'RMI_ERROR_PSMMU_ST', description: 'PSMMU stream table error', index: 'unused' },
-  { status: 9, name: 'RMI_ERROR_DPT', description: 'device permission table error', index: 'unused' },
-  { status: 10, name: 'RMI_BUSY', description: 'transient; Linux retries', index: 'unused' },
-  { status: 11, name: 'RMI_ERROR_GLOBAL', description: 'global error', index: 'unused' },
-  { status: 12, name: 'RMI_ERROR_TRACKING', description: 'tracking error', index: 'unused' },
+  {
+    status: 5,
+    name: 'RMI_ERROR_NOT_SUPPORTED',
+    description: 'not supported',
+    index: 'unused',
+    source: '[@tf-rmm-smc-rmi.h:58-59]',
+  },
+  {
+    status: 6,
+    name: 'RMI_ERROR_DEVICE',
+    description: 'an attribute of a device does not match the expected value',
+    index: 'unused',
+    source: '[@tf-rmm-smc-rmi.h:61-62]',
+  },
+  {
+    status: 7,
+    name: 'RMI_ERROR_RTT_AUX',
+    description:
+      'an entry of an auxiliary (per-plane) RTT has an unexpected value; the index is an RTT level, 0 from RMI_RTT_DATA_UNMAP',
+    index: 'rtt_level',
+    source: '[@tf-rmm-smc-rmi.h:64-65; @tf-rmm-rtt.c:219; @tf-rmm-rtt_unmap.c:231-235]',
+  },
+  {
+    status: 8,
+    name: 'RMI_ERROR_PSMMU_ST',
+    description: 'a PSMMU stream table walk stopped early or found an unexpected entry',
+    index: 'unused',
+    source: '[@tf-rmm-smc-rmi.h:67-71]',
+  },
+  {
+    status: 9,
+    name: 'RMI_ERROR_DPT',
+    description: 'a device permission table walk stopped early or found an unexpected entry',
+    index: 'unused',
+    source: '[@tf-rmm-smc-rmi.h:73-77]',
+  },
+  {
+    status: 10,
+    name: 'RMI_BUSY',
+    description: 'no progress for a possibly temporary reason, nothing changed; Linux retries',
+    index: 'unused',
+    source: '[@tf-rmm-smc-rmi.h:79-84]',
+  },
+  {
+    status: 11,
+    name: 'RMI_ERROR_GLOBAL',
+    description: 'RMM global state (e.g. the RMM not activated yet)',
+    index: 'unused',
+    source: '[@tf-rmm-smc-rmi.h:86-87; @tf-rmm-handler.c:332-354]',
+  },
+  {
+    status: 12,
+    name: 'RMI_ERROR_TRACKING',
+    description: 'the state of a tracking region does not match',
+    index: 'unused',
+    source: '[@tf-rmm-smc-rmi.h:89-90]',
+  },
   {
     status: 13,
     name: 'RMI_INCOMPLETE',
     description: 'stateful RMI operation (SRO) in progress',
     index: 'sro',
+    source: '[@tf-rmm-smc-rmi.h:92-97; @tf-rmm-smc-rmi.h:1235-1249]',
   },
   {
     status: 14,
     name: 'RMI_BLOCKED',
     description: 'blocked by another incomplete operation; Linux retries',
     index: 'unused',
+    source: '[@tf-rmm-smc-rmi.h:99-104]',
   },
-  { status: 15, name: 'RMI_ERROR_GPT', description: 'granule protection table error', index: 'unused' },
-  { status: 16, name: 'RMI_ERROR_GRANULE', description: 'granule error', index: 'unused' },
+  {
+    status: 15,
+    name: 'RMI_ERROR_GPT',
+    description: 'a GPT walk reached an entry with an unexpected level',
+    index: 'unused',
+    source: '[@tf-rmm-smc-rmi.h:106-107]',
+  },
+  {
+    status: 16,
+    name: 'RMI_ERROR_GRANULE',
+    description: 'an attribute of a granule does not match',
+    index: 'unused',
+    source: '[@tf-rmm-smc-rmi.h:109-110]',
+  },
 ];
 
-/** MEMREQ in bits [9:8] of an RMI_INCOMPLETE return (brief §6.1). */
+/** MEMREQ in bits [9:8] of an RMI_INCOMPLETE return [@tf-rmm-smc-rmi.h:1235-1245]. */
 export const RMI_MEMREQ_TABLE: readonly { readonly value: number; readonly description: string }[] = [
   { value: 0, description: 'no memory request' },
   { value: 1, description: 'donate: the RMM asks the host for memory' },
@@ -241,7 +329,7 @@ export const RMI_MEMREQ_TABLE: readonly { readonly value: number; readonly descr
 ];
 
 /**
- * Linux stage-1 MAIR indices (arch/arm64/include/asm/memory.h MT_*; brief §5 [S-MEMH]), used by a
+ * Linux stage-1 MAIR indices (arch/arm64/include/asm/memory.h MT_*), used by a
  * stage-1 descriptor's AttrIndx.
  */
 export const MT_TABLE: readonly {
@@ -257,8 +345,11 @@ export const MT_TABLE: readonly {
 ];
 
 /**
- * Stage-2 memory attributes with FEAT_S2FWB (arch/arm64/include/asm/memory.h MT_S2_FWB_*; brief
- * §3.5 [S-MEMH]). realm_map_non_secure puts one of these in RmiRttUnprotMapFlags.MEMATTR.
+ * Stage-2 memory attributes with FEAT_S2FWB (Linux arch/arm64/include/asm/memory.h MT_S2_FWB_*).
+ * realm_map_non_secure puts one of these in RmiRttUnprotMapFlags.MEMATTR [@v14-29]. TF-RMM copies
+ * MEMATTR into the descriptor's bits [4:2] and refuses only 4 (0b100), the FWB reserved encoding,
+ * with RMI_ERROR_INPUT [@tf-rmm-s2tt_pvt_defs.h:197-200; @tf-rmm-s2tt.c:960-965]; see
+ * MEMATTR_RESERVED.
  */
 export const MT_S2_FWB_TABLE: readonly {
   readonly value: number;
@@ -270,7 +361,17 @@ export const MT_S2_FWB_TABLE: readonly {
   { value: 6, name: 'MT_S2_FWB_NORMAL', description: 'Normal write-back, forced by FWB (the default)' },
 ];
 
-/** RMI_S2AP_* bits of RmiRttUnprotMapFlags.S2AP (brief §3.5; v14 rmi_smc.h [S-THREAD msg 5]). */
+/**
+ * The MEMATTR value TF-RMM refuses: S2TTE_MEMATTR_FWB_RESERVED, 0b100 in the descriptor's bits
+ * [4:2] [@tf-rmm-s2tt_pvt_defs.h:200; @tf-rmm-s2tt.c:960-965].
+ */
+export const MEMATTR_RESERVED = 4;
+
+/**
+ * RMI_S2AP_DIRECT_* bits of RmiRttUnprotMapFlags.S2AP [@tf-rmm-smc-rmi.h:1315-1320; @v14-rmi_smc.h].
+ * With the direct encoding TF-RMM refuses any other S2AP bit with RMI_ERROR_INPUT
+ * [@tf-rmm-rtt_map.c:1029-1043].
+ */
 export const RMI_S2AP_TABLE: readonly {
   readonly bit: number;
   readonly name: string;
@@ -280,38 +381,60 @@ export const RMI_S2AP_TABLE: readonly {
   { bit: 1, name: 'RMI_S2AP_DIRECT_READ', description: 'read permitted' },
 ];
 
-/** OADDR_TYPE / RMI_ADDR_TYPE_* values the brief names (§3.5, §3.7). */
+/**
+ * RmiRttAddrType, the OADDR_TYPE of the range commands' flags [@tf-rmm-smc-rmi.h:1290-1293]. The
+ * map commands take SINGLE or LIST and refuse NONE [@tf-rmm-rtt_map.c:136-169]; the unmap commands
+ * take all three, with oaddr and LIST_COUNT 0 for NONE and SINGLE [@tf-rmm-rtt_unmap.c:91-136].
+ */
 export const RMI_ADDR_TYPE_TABLE: readonly {
   readonly value: number;
   readonly name: string;
   readonly description: string;
 }[] = [
-  { value: 0, name: 'RMI_ADDR_TYPE_NONE', description: 'no output address (used by the unmap commands)' },
-  { value: 1, name: 'RMI_ADDR_TYPE_SINGLE', description: 'one RmiAddrRangeDesc in the descriptor argument' },
+  {
+    value: 0,
+    name: 'RMI_ADDR_TYPE_NONE',
+    description: 'no output address: unmap commands only (the map commands return RMI_ERROR_INPUT)',
+  },
+  {
+    value: 1,
+    name: 'RMI_ADDR_TYPE_SINGLE',
+    description: 'one RmiAddrRangeDesc in the address argument (in for a map, out in X2 for an unmap)',
+  },
+  {
+    value: 2,
+    name: 'RMI_ADDR_TYPE_LIST',
+    description: 'the address argument is the NS PA of a list of LIST_COUNT RmiAddrRangeDescs',
+  },
 ];
 
-/** RmiAddrRangeDesc.SIZE for 4 KiB granules (brief §3.5). */
+/**
+ * RmiAddrRangeDesc.SIZE for 4 KiB granules (RMI_PAGE_L3 … RMI_BLOCK_L0 [@tf-rmm-smc-rmi.h:1210-1214]).
+ * The map commands need a level from S2TT_MIN_BLOCK_LEVEL (1) to 3, so they refuse SIZE 3 with
+ * RMI_ERROR_INPUT [@tf-rmm-rtt_map.c:31-39; @tf-rmm-s2tt.h:69].
+ */
 export const RMI_RANGE_SIZE_TABLE: readonly {
   readonly value: number;
   readonly level: number;
   readonly bytes: bigint;
+  /** Whether RMI_RTT_DATA_MAP and RMI_RTT_UNPROT_MAP accept a descriptor of this SIZE. */
+  readonly mapAccepts: boolean;
 }[] = [
-  { value: 0, level: 3, bytes: 0x1000n },
-  { value: 1, level: 2, bytes: 0x20_0000n },
-  { value: 2, level: 1, bytes: 0x4000_0000n },
-  { value: 3, level: 0, bytes: 0x80_0000_0000n },
+  { value: 0, level: 3, bytes: 0x1000n, mapAccepts: true },
+  { value: 1, level: 2, bytes: 0x20_0000n, mapAccepts: true },
+  { value: 2, level: 1, bytes: 0x4000_0000n, mapAccepts: true },
+  { value: 3, level: 0, bytes: 0x80_0000_0000n, mapAccepts: false },
 ];
 
-/** RmiAddrRangeDesc.ST (brief §3.5): whether the memory is delegated to the realm world. */
+/** RmiAddrRangeDesc.ST: whether the memory is delegated to the realm world [@tf-rmm-smc-rmi.h:1227-1228]. */
 export const RMI_OP_MEM_TABLE: readonly { readonly value: number; readonly name: string }[] = [
   { value: 0, name: 'RMI_OP_MEM_DELEGATED' },
   { value: 1, name: 'RMI_OP_MEM_UNDELEGATED' },
 ];
 
 /**
- * kvm_pgtable_prot bits in the v7.x layout (arch/arm64/include/asm/kvm_pgtable.h; brief §3.5
- * [S-PGT]). UNCERTAIN source quality (brief §9.5): taken from a transliterated copy, corroborated
- * by the seed's prot=0xf with MEMATTR 6.
+ * enum kvm_pgtable_prot bits (arch/arm64/include/asm/kvm_pgtable.h) [@linux-kvm_pgtable.h:272-287];
+ * v14 does not change them.
  */
 export const KVM_PGTABLE_PROT_TABLE: readonly {
   readonly bit: number;

@@ -1,20 +1,27 @@
 /**
- * The RMM running a REC (TF-RMM `runtime/core/exit.c` and the RSI handler): it executes the
- * guest's pending operation against the RTTs, and either completes it, injects an SEA into the
- * realm without a host exit, or exits to the host with a sanitised syndrome (brief §2.2, §6.3
- * routing table) or with RMI_EXIT_RIPAS_CHANGE for RSI_IPA_STATE_SET (brief §4.1).
+ * The RMM running a REC: the checks and completions of RMI_REC_ENTER (smc_rec_enter()
+ * [@tf-rmm-run.c:368-619]), then the guest's pending operation against the RTTs, and what the REC
+ * exit leaves: an SEA injected into the realm without a host exit, a data abort reported to the
+ * host with a sanitised syndrome (handle_data_abort() [@tf-rmm-exit.c:212-290]), or
+ * RMI_EXIT_RIPAS_CHANGE for an RSI_IPA_STATE_SET the RMM accepted (handle_rsi_ipa_state_set()
+ * [@tf-rmm-rsi-memory.c:19-56]).
  */
-import type { World } from '../sim/world.js';
+import type { RecState, World } from '../sim/world.js';
 import { decide } from '../sim/world.js';
 import { readPhys, writePhys } from '../vmm/host.js';
 import {
+  ESR_ELx_EC,
   ESR_ELx_EC_DABT_LOW,
   ESR_ELx_EC_SHIFT,
+  ESR_ELx_EC_SMC64,
   ESR_ELx_IL,
   ESR_ELx_ISV,
+  ESR_ELx_SAS,
   ESR_ELx_SAS_SHIFT,
   ESR_ELx_SF,
+  ESR_ELx_SRT,
   ESR_ELx_SRT_SHIFT,
+  ESR_ELx_SSE,
   ESR_ELx_WNR,
   ESR_EMULATED_ABORT_MASK,
   ESR_NONEMULATED_ABORT_MASK,
@@ -27,6 +34,7 @@ import {
   RMI_RAM,
   RMI_S2AP_DIRECT_READ,
   RMI_S2AP_DIRECT_WRITE,
+  RMI_STATUS,
   type Ripas,
 } from './constants.js';
 import { offsetInEntry, rttWalk } from './rtt.js';
@@ -41,10 +49,34 @@ export type GuestOp =
       readonly value: bigint;
       readonly isv: boolean;
     }
-  | { readonly kind: 'rsi'; base: bigint; readonly end: bigint; readonly ripas: Ripas };
+  | {
+      readonly kind: 'rsi';
+      /** X1 of the next RSI_IPA_STATE_SET: where the change starts; advanced as it completes. */
+      base: bigint;
+      readonly end: bigint;
+      readonly ripas: Ripas;
+      /**
+       * X4 = RSI_CHANGE_DESTROYED (true, the default: Linux's rsi_set_memory_range_protected() and
+       * _shared() pass it) or RSI_NO_CHANGE_DESTROYED.
+       */
+      readonly changeDestroyed?: boolean;
+    };
+
+/** The status an RSI call returned to the realm in X0 [@tf-rmm-smc-rsi.h:26-46]. */
+export type RsiStatusName = 'RSI_SUCCESS' | 'RSI_ERROR_INPUT';
+/** The host's response to a RIPAS change, in X2 [@tf-rmm-smc-rsi.h:69-74]. */
+export type RsiResponseName = 'RSI_ACCEPT' | 'RSI_REJECT';
 
 export type RecRunResult =
-  | { readonly kind: 'done'; readonly outcome: 'completed' | 'guest_sea'; readonly value?: bigint }
+  | {
+      readonly kind: 'done';
+      readonly outcome: 'completed' | 'guest_sea';
+      readonly value?: bigint;
+      /** For an RSI call that completed: the status the realm got in X0. */
+      readonly rsi?: RsiStatusName;
+      /** With `rsi` RSI_SUCCESS after a RIPAS change: the response the realm got in X2. */
+      readonly rsiResponse?: RsiResponseName;
+    }
   | {
       readonly kind: 'exit';
       readonly reason: 'RMI_EXIT_SYNC';
@@ -59,10 +91,43 @@ export type RecRunResult =
       readonly base: bigint;
       readonly top: bigint;
       readonly ripas: number;
-    };
+    }
+  /** RMI_REC_ENTER failed: the REC did not run; `status` and `index` are its return code. */
+  | { readonly kind: 'error'; readonly status: number; readonly index: number };
+
+/**
+ * What this module keeps in a REC besides sim/world.ts RecState: the REC's last_run_info, which
+ * handle_realm_exit() saves on every exit to the host and RMI_REC_ENTER checks before honouring
+ * REC_ENTER_FLAG_INJECT_SEA or REC_ENTER_FLAG_EMULATED_MMIO [@tf-rmm-exit.c:858-868;
+ * @tf-rmm-run.c:26-29; @tf-rmm-run.c:576].
+ */
+export interface RecLastRun {
+  /**
+   * last_run_info.esr: the hardware ESR of the last exit, with ISV cleared when the ESR the host
+   * got has it clear; null when there was no exit since the last entry (TF-RMM: 0).
+   */
+  lastExitEsr?: bigint | null;
+  /** Whether the IPA in last_run_info.hpfar is outside PAR. */
+  lastExitUnprotected?: boolean;
+}
+/** A REC as this module sees it: RecState with its last_run_info. */
+export type RecWithLastRun = RecState & RecLastRun;
+type Rec = RecWithLastRun;
 
 /** The SRT the model's guest uses for loads and stores (x1; the RMM hides it from the host). */
 export const GUEST_SRT = 1n;
+
+/**
+ * X0 of the model's guest. Guest steps carry only the value a store writes (in x1, GUEST_SRT), so
+ * the model has no X0; the syndrome-less path before 4de93bb0 reported X0's low byte in gprs[0]
+ * (SRT = SAS = 0 when ISV = 0), which the model therefore reports as 0.
+ */
+const GUEST_X0 = 0n;
+
+/** ESR_EL2 of an `SMC #0` from AArch64: what last_run_info holds after an RSI call's exit. */
+const ESR_SMC64 = (ESR_ELx_EC_SMC64 << ESR_ELx_EC_SHIFT) | ESR_ELx_IL;
+
+const U64 = (1n << 64n) - 1n;
 
 const flagNames = (f: number): string[] =>
   [
@@ -71,17 +136,34 @@ const flagNames = (f: number): string[] =>
     f & REC_ENTER_FLAG_RIPAS_RESPONSE ? 'REC_ENTER_FLAG_RIPAS_RESPONSE' : '',
   ].filter(Boolean);
 
+/** access_mask(esr): the access size SAS names, as a mask [@tf-rmm-esr.h:54-67]. */
+function accessMask(esr: bigint): bigint {
+  const sas = (esr & ESR_ELx_SAS) >> ESR_ELx_SAS_SHIFT;
+  return sas === 3n ? U64 : (1n << (8n << sas)) - 1n;
+}
+
+const isDabt = (esr: bigint): boolean => (esr & ESR_ELx_EC) >> ESR_ELx_EC_SHIFT === ESR_ELx_EC_DABT_LOW;
+
+/** inject_sync_idabort(): the realm takes a synchronous external abort; no host exit. */
 function injectSea(w: World, ipa: bigint, why: string): RecRunResult {
   if (w.t.on) w.t.ev({ type: 'rmm_inject_sea', ipa, why });
   w.t.acc.faults.push({ ipa: ipa as never, esr: 0n, handler: 'rmm_injected_sea', ret: 0 });
-  return { kind: 'done', outcome: 'guest_sea' };
+  return GUEST_SEA;
 }
 
+/** Results are read-only: the ones without data are shared. */
+const COMPLETED: RecRunResult = Object.freeze({ kind: 'done', outcome: 'completed' });
+const GUEST_SEA: RecRunResult = Object.freeze({ kind: 'done', outcome: 'guest_sea' });
+
 /**
- * handle_data_abort() sanitising (brief §2.2 items 4–6): protected → EC|SET|FnV|EA|DFSC;
- * unprotected with ISV=0 → the same plus IL; unprotected with ISV=1 → the emulated mask (ISV, SAS,
- * SF, WnR added). Toggles: `rmmMasksWnR` false reveals WnR where the masks hide it (pre-4de93bb0);
- * `rmmRevealsWriteOnPermissionFault` reveals WnR for unprotected permission faults (§9.1 (a)).
+ * handle_data_abort()'s syndrome for an abort it reports to the host [@tf-rmm-exit.c:258-280]:
+ * protected IPA → ESR_NONEMULATED_ABORT_MASK (EC, SET, FnV, EA, DFSC); unprotected with ISV = 0 →
+ * the same plus IL (since 4de93bb0, [@tf-rmm-4de93bb0]); unprotected with ISV = 1 →
+ * ESR_EMULATED_ABORT_MASK (adds ISV, SAS, SF, WnR; drops IL, SSE, SRT).
+ * Toggles: `rmmEsrBefore4de93bb0` sends unprotected ISV = 0 aborts down the emulatable path, as
+ * the parent of 4de93bb0 did (emulated mask: IL dropped, WnR kept) [@tf-rmm-before-4de93bb0-exit.c:256-268];
+ * `rmmRevealsWriteOnPermissionFault` (a hypothesis) adds WnR for permission faults on unprotected
+ * IPAs. Returns the ESR the host sees.
  */
 export function sanitiseEsr(
   w: World,
@@ -92,79 +174,194 @@ export function sanitiseEsr(
 ): bigint {
   let mask: bigint;
   if (isProtected) mask = ESR_NONEMULATED_ABORT_MASK;
-  else if (!isv) mask = ESR_NONEMULATED_ABORT_MASK | ESR_ELx_IL;
-  else mask = ESR_EMULATED_ABORT_MASK;
-  if (!w.toggles.rmmMasksWnR) mask |= ESR_ELx_WNR;
+  else if (isv || w.toggles.rmmEsrBefore4de93bb0) mask = ESR_EMULATED_ABORT_MASK;
+  else mask = ESR_NONEMULATED_ABORT_MASK | ESR_ELx_IL;
   if (!isProtected && perm && w.toggles.rmmRevealsWriteOnPermissionFault) mask |= ESR_ELx_WNR;
   return esr & mask;
 }
 
 /**
- * The RMM side of RMI_REC_ENTER: apply the host's enter flags, then run the guest's operation.
- * Routing order (brief §6.3): IPA ≥ 2^ipaBits → SEA; protected RIPAS EMPTY → SEA; valid mapping
- * with the right permission → the access completes; otherwise a data-abort exit to the host.
+ * RMI_REC_ENTER's refusals that the model can meet, in smc_rec_enter()'s order: realm not ACTIVE
+ * → RMI_ERROR_REALM [@tf-rmm-run.c:447-454]; REC_ENTER_FLAG_INJECT_SEA when the last exit was not
+ * a data abort at an unprotected IPA → RMI_ERROR_REC (complete_sea_insertion()
+ * [@tf-rmm-run.c:293-315; @tf-rmm-run.c:494-497]); REC_ENTER_FLAG_EMULATED_MMIO without INJECT_SEA
+ * when the last exit was not an emulatable data abort (EC DABT with ISV = 1) → RMI_ERROR_REC
+ * (complete_mmio_emulation() [@tf-rmm-run.c:31-63; @tf-rmm-run.c:499-502]). Returns the failed
+ * result, or null when the REC may run.
+ */
+function recEnterRefusal(w: World, rec: Rec, flags: number): RecRunResult | null {
+  const refuse = (status: number, why: string): RecRunResult => {
+    decide(w, 'rmm_rec_enter', () => `RMI_REC_ENTER fails with ${why}; the REC does not run`);
+    return { kind: 'error', status, index: 0 };
+  };
+  if (w.rmm.realmState !== 'ACTIVE')
+    return refuse(
+      RMI_STATUS.RMI_ERROR_REALM,
+      `RMI_ERROR_REALM: the realm is ${w.rmm.realmState}, not ACTIVE`,
+    );
+  const esr = rec.lastExitEsr ?? 0n;
+  if ((flags & REC_ENTER_FLAG_INJECT_SEA) !== 0 && !(isDabt(esr) && rec.lastExitUnprotected))
+    return refuse(
+      RMI_STATUS.RMI_ERROR_REC,
+      'RMI_ERROR_REC: REC_ENTER_FLAG_INJECT_SEA, but the last exit was not a data abort at an unprotected IPA',
+    );
+  if (
+    (flags & REC_ENTER_FLAG_EMULATED_MMIO) !== 0 &&
+    (flags & REC_ENTER_FLAG_INJECT_SEA) === 0 &&
+    !(isDabt(esr) && (esr & ESR_ELx_ISV) !== 0n)
+  )
+    return refuse(
+      RMI_STATUS.RMI_ERROR_REC,
+      'RMI_ERROR_REC: REC_ENTER_FLAG_EMULATED_MMIO, but the last exit was not an emulatable data abort (ISV = 1)',
+    );
+  return null;
+}
+
+/**
+ * complete_mmio_emulation() once RMI_REC_ENTER accepted the flag [@tf-rmm-run.c:65-87]: for a
+ * load (WnR = 0) to a register other than XZR, enter.gprs[0] masked to the access size (and
+ * sign-extended per SSE, to 32 bits unless SF) goes to the register; the PC moves past the
+ * instruction either way. Returns the completed access, with the loaded value for a load.
+ */
+function completeMmio(w: World, esr: bigint, gprs0: bigint): RecRunResult {
+  const srt = (esr & ESR_ELx_SRT) >> ESR_ELx_SRT_SHIFT;
+  if ((esr & ESR_ELx_WNR) !== 0n || srt === 31n) {
+    decide(w, 'rmm_rec_enter', 'emulated MMIO: the RMM advances the PC past the store');
+    return COMPLETED;
+  }
+  const mask = accessMask(esr);
+  let value = gprs0 & mask;
+  if ((esr & ESR_ELx_SSE) !== 0n) {
+    const sign = (mask + 1n) >> 1n;
+    value = ((value ^ sign) - sign) & U64;
+    if ((esr & ESR_ELx_SF) === 0n) value &= 0xffff_ffffn;
+  }
+  decide(
+    w,
+    'rmm_rec_enter',
+    () => `emulated MMIO: x${srt} = enter.gprs[0] & ${mask.toString(16)} = 0x${value.toString(16)}`,
+  );
+  return { kind: 'done', outcome: 'completed', value };
+}
+
+/**
+ * The RMM side of RMI_REC_ENTER, then the REC running the guest's operation `op`. Returns what
+ * the host gets: an error (the REC did not run), an exit, or 'done' when the operation ended
+ * inside the realm (completed, or an SEA the RMM injected).
+ *
+ * Order as smc_rec_enter() [@tf-rmm-run.c:447-588]: recEnterRefusal(); INJECT_SEA → the realm
+ * takes an SEA; EMULATED_MMIO → completeMmio(); a pending RIPAS change is answered
+ * (complete_set_ripas() [@tf-rmm-run.c:90-115; @tf-rmm-run.c:551-554]: X0 = RSI_SUCCESS, X1 = the
+ * progress address, X2 = RSI_REJECT only for a RAM request left incomplete with
+ * REC_ENTER_FLAG_RIPAS_RESPONSE set, else RSI_ACCEPT); last_run_info is reset; the REC runs.
+ * The host's flags are consumed by the call whatever its result.
  */
 export function rmm_rec_enter(w: World, vcpu: number, op: GuestOp): RecRunResult {
   w.t.tick();
-  const rec = w.rmm.recs.get(vcpu);
+  const rec: Rec | undefined = w.rmm.recs.get(vcpu);
   if (rec === undefined) throw new Error(`no REC for vCPU ${vcpu}`);
   const flags = rec.enterFlags;
   rec.enterFlags = 0;
   if (w.t.on) w.t.ev({ type: 'rec_enter', flags: flagNames(flags) });
+  const refused = recEnterRefusal(w, rec, flags);
+  if (refused !== null) return refused;
+  const lastEsr = rec.lastExitEsr ?? 0n;
+  rec.lastExitEsr = null;
+  rec.lastExitUnprotected = false;
   if ((flags & REC_ENTER_FLAG_INJECT_SEA) !== 0) {
     decide(w, 'rmm_rec_enter', 'the host asked for an SEA: the realm takes a synchronous external abort');
-    return { kind: 'done', outcome: 'guest_sea' };
+    return GUEST_SEA;
   }
-  if (op.kind === 'access') {
-    if ((flags & REC_ENTER_FLAG_EMULATED_MMIO) !== 0) {
-      decide(w, 'rmm_rec_enter', 'emulated MMIO: the RMM completes the instruction');
-      if (op.write) return { kind: 'done', outcome: 'completed' };
-      const mask = op.size === 8 ? 0xffff_ffff_ffff_ffffn : (1n << BigInt(8 * op.size)) - 1n;
-      return { kind: 'done', outcome: 'completed', value: rec.enterGprs0 & mask };
-    }
-    return realmAccess(w, op);
-  }
-  // RSI_IPA_STATE_SET
+  if ((flags & REC_ENTER_FLAG_EMULATED_MMIO) !== 0) return completeMmio(w, lastEsr, rec.enterGprs0);
+
   const req = rec.setRipas;
+  let answered: { addr: bigint; reject: boolean } | null = null;
   if (req?.exited === true) {
-    const reject = (flags & REC_ENTER_FLAG_RIPAS_RESPONSE) !== 0;
+    const reject =
+      req.ripas === 'ram' && req.addr !== req.top && (flags & REC_ENTER_FLAG_RIPAS_RESPONSE) !== 0;
     rec.setRipas = null;
+    answered = { addr: req.addr, reject };
     decide(
       w,
       'rmm_rec_enter',
-      `RSI_IPA_STATE_SET returns next=0x${req.addr.toString(16)}, response=${reject ? 'REJECT' : 'ACCEPT'}`,
+      () =>
+        `RSI_IPA_STATE_SET completes: X0 = RSI_SUCCESS, X1 = 0x${req.addr.toString(16)}, X2 = ${reject ? 'RSI_REJECT' : 'RSI_ACCEPT'}`,
     );
-    if (reject) return { kind: 'done', outcome: 'completed' };
-    op.base = req.addr;
-    if (op.base >= op.end) return { kind: 'done', outcome: 'completed' };
+  }
+  if (op.kind === 'access') return realmAccess(w, rec, op);
+  if (answered !== null) {
+    op.base = answered.addr;
+    if (answered.reject)
+      return { kind: 'done', outcome: 'completed', rsi: 'RSI_SUCCESS', rsiResponse: 'RSI_REJECT' };
+    if (op.base >= op.end)
+      return { kind: 'done', outcome: 'completed', rsi: 'RSI_SUCCESS', rsiResponse: 'RSI_ACCEPT' };
+    // rsi_set_memory_range() calls RSI_IPA_STATE_SET again from X1.
+  }
+  return rsiIpaStateSet(w, rec, op);
+}
+
+/**
+ * handle_rsi_ipa_state_set() [@tf-rmm-rsi-memory.c:19-56]: RIPAS above RAM, base or top not
+ * 4 KiB-aligned, top ≤ base, or a range not wholly in PAR (region_in_rec_par()
+ * [@tf-rmm-realm.h:405-417; @tf-rmm-realm.h:434-438]) → RSI_ERROR_INPUT in X0 and the realm
+ * resumes: no REC exit, the host never sees the request. Otherwise the REC records the request
+ * (progress address = base) and exits with RMI_EXIT_RIPAS_CHANGE (ripas_base, ripas_top,
+ * ripas_value).
+ */
+function rsiIpaStateSet(w: World, rec: Rec, op: Extract<GuestOp, { kind: 'rsi' }>): RecRunResult {
+  const { base, end } = op;
+  const par = w.geom.sharedBit;
+  const aligned = (base & 0xfffn) === 0n && (end & 0xfffn) === 0n;
+  if (op.ripas === 'destroyed' || !aligned || end <= base || base >= par || end - 1n >= par) {
+    decide(
+      w,
+      'rmm_rec_enter',
+      () =>
+        `RSI_IPA_STATE_SET(0x${base.toString(16)}, 0x${end.toString(16)}, ${op.ripas.toUpperCase()}): RSI_ERROR_INPUT, no REC exit`,
+    );
+    return { kind: 'done', outcome: 'completed', rsi: 'RSI_ERROR_INPUT' };
   }
   rec.setRipas = {
-    base: op.base,
-    top: op.end,
-    addr: op.base,
+    base,
+    top: end,
+    addr: base,
     ripas: op.ripas,
-    changeDestroyed: true,
+    changeDestroyed: op.changeDestroyed ?? true,
     exited: true,
   };
+  rec.lastExitEsr = ESR_SMC64;
+  rec.lastExitUnprotected = false;
   return {
     kind: 'exit',
     reason: 'RMI_EXIT_RIPAS_CHANGE',
-    base: op.base,
-    top: op.end,
+    base,
+    top: end,
     ripas: op.ripas === 'empty' ? RMI_EMPTY : RMI_RAM,
   };
 }
 
-/** EC = data abort from a lower EL, IL set: every data-abort syndrome the RMM builds starts so. */
+/**
+ * EC = data abort from a lower EL, IL = 1: the hardware syndrome of an A64 load or store. (The
+ * syndrome TF-RMM builds itself when an RSI call names an unmapped IPA has IL = 0, FAR 0 and
+ * HPFAR = IPA >> 8 [@tf-rmm-exit.c:191-206]; the model's guest makes no such call.)
+ */
 const DABT_LOW_IL = (ESR_ELx_EC_DABT_LOW << ESR_ELx_EC_SHIFT) | ESR_ELx_IL;
 
-/** A guest operation that completed without a value (results are read-only: one is shared). */
-const COMPLETED: RecRunResult = Object.freeze({ kind: 'done', outcome: 'completed' });
-
-function realmAccess(w: World, op: Extract<GuestOp, { kind: 'access' }>): RecRunResult {
+/**
+ * The guest's load or store: the hardware stage-2 walk, then handle_data_abort() for a fault
+ * [@tf-rmm-exit.c:212-290]. A valid mapping with the permission completes the access. Otherwise,
+ * in TF-RMM's order: (external aborts come first in TF-RMM; the model generates none) an IPA in
+ * PAR whose RIPAS is EMPTY → SEA into the realm, no exit [@tf-rmm-exit.c:228-237]; an IPA at or
+ * beyond the IPA size → SEA [@tf-rmm-exit.c:253-256]; otherwise an exit with sanitiseEsr()'s
+ * syndrome, HPFAR_EL2 as the hardware wrote it, and FAR and gprs[0] as the path sets them:
+ * FAR_EL2[11:0] and (for a store) the stored register masked to the access size on the emulatable
+ * path [@tf-rmm-exit.c:275-280; @tf-rmm-exit.c:56-66], 0 on the others, whose branches skip both
+ * [@tf-rmm-exit.c:215; @tf-rmm-exit.c:259-273].
+ */
+function realmAccess(w: World, rec: Rec, op: Extract<GuestOp, { kind: 'access' }>): RecRunResult {
   const ipa = op.ipa;
-  if (ipa >= w.geom.ipaLimit) return injectSea(w, ipa, 'IPA ≥ realm IPA size');
   const isProtected = ipa < w.geom.sharedBit;
+  if (ipa >= w.geom.ipaLimit) return injectSea(w, ipa, 'IPA ≥ realm IPA size');
   const wr = rttWalk(w, ipa);
   const e = wr.e;
   let perm = false;
@@ -185,12 +382,16 @@ function realmAccess(w: World, op: Extract<GuestOp, { kind: 'access' }>): RecRun
     esr |= ESR_ELx_ISV | (sas << ESR_ELx_SAS_SHIFT) | (GUEST_SRT << ESR_ELx_SRT_SHIFT);
     if (op.size === 8) esr |= ESR_ELx_SF;
   }
-  const sanitised = sanitiseEsr(w, esr, isProtected, op.isv, perm);
-  // FAR: 0 for protected IPAs; for an emulatable access only the offset within the granule
-  // (TF-RMM masks with ~GRANULE_MASK); the sources do not say for ISV=0, so the model reports 0.
-  const far = !isProtected && op.isv ? ipa & 0xfffn : 0n;
-  const gprs0 = !isProtected && op.isv && op.write ? op.value : 0n;
-  return { kind: 'exit', reason: 'RMI_EXIT_SYNC', esr: sanitised, far, hpfar: (ipa >> 12n) << 4n, gprs0 };
+  const reported = sanitiseEsr(w, esr, isProtected, op.isv, perm);
+  // The emulatable path: ISV = 1 at an unprotected IPA (before 4de93bb0, any unprotected abort).
+  const emulatable = !isProtected && (op.isv || w.toggles.rmmEsrBefore4de93bb0);
+  // FAR_EL2 & ~GRANULE_MASK: the offset in the 4 KiB granule, the same in the VA and the IPA.
+  const far = emulatable ? ipa & 0xfffn : 0n;
+  let gprs0 = 0n;
+  if (emulatable && op.write) gprs0 = op.isv ? op.value & accessMask(esr) : GUEST_X0 & accessMask(esr);
+  rec.lastExitEsr = (reported & ESR_ELx_ISV) === 0n ? esr & ~ESR_ELx_ISV : esr;
+  rec.lastExitUnprotected = !isProtected;
+  return { kind: 'exit', reason: 'RMI_EXIT_SYNC', esr: reported, far, hpfar: (ipa >> 12n) << 4n, gprs0 };
 }
 
 function perform(w: World, op: Extract<GuestOp, { kind: 'access' }>, pa: bigint): RecRunResult {

@@ -1,8 +1,14 @@
 /**
- * Realm translation tables as TF-RMM keeps them (brief §6.2): a tree of 512-entry tables from the
- * (possibly concatenated) root at the start level down to L3. Entries use TF-RMM's states:
- * unassigned/assigned/table with a RIPAS in the protected half, unassigned_ns/assigned_ns with
- * MemAttr and S2AP in the unprotected half.
+ * Realm translation tables as TF-RMM keeps them: a tree of 512-entry tables from the (possibly
+ * concatenated) root at the start level down to L3 [@tf-rmm-s2tt.c:485-558]. Entries use TF-RMM's
+ * state names [@tf-rmm-s2tt_pvt_defs.h:13-54]: unassigned/assigned/table with a RIPAS in the
+ * protected half, unassigned_ns/assigned_ns with MEMATTR and S2AP in the unprotected half.
+ *
+ * TF-RMM encodes them in an invalid descriptor's HIPAS field [5:3] (RmiRttEntryState: UNASSIGNED 0,
+ * ASSIGNED 1, TABLE 2, ASSIGNED_DEV 3, AUX_DESTROYED 5 [@tf-rmm-smc-rmi.h:188-193]) and RIPAS field
+ * [2:1], with bit 55 marking the unprotected half [@tf-rmm-s2tt_pvt_defs.h:55-85]; assigned_ram,
+ * assigned_ns and table are valid descriptors. The model keeps the states as values, not bits, and
+ * leaves out the device states, the drain-pending marker and auxiliary (per-plane) trees.
  */
 import { levelSize, levelSizeNumber, PAGE_LEVEL } from '../arch/geometry.js';
 import type { GranuleState, Rtt, Rtte, World } from '../sim/world.js';
@@ -47,7 +53,12 @@ function indexIn(rtt: Rtt, ipa: number): number {
   return Math.floor((ipa - Number(rtt.base)) / levelSizeNumber(rtt.level));
 }
 
-/** Walk from the root towards `ipa`, stopping at a non-table entry or at `maxLevel`. */
+/**
+ * s2tt_walk_lock_unlock(): walk from the root towards `ipa`, stopping at a non-table entry or at
+ * `maxLevel`; returns the table, index and level reached (wi.last_level) [@tf-rmm-s2tt.c:485-558].
+ * At a concatenated root the index runs over every root table; TF-RMM indexes within the one
+ * 4 KiB root table `ipa` falls in, which `leafTableEnd()` accounts for.
+ */
 export function rttWalk(w: World, ipa: bigint, maxLevel = PAGE_LEVEL): WalkResult {
   let rtt = w.rmm.root;
   const n = Number(ipa);
@@ -59,6 +70,16 @@ export function rttWalk(w: World, ipa: bigint, maxLevel = PAGE_LEVEL): WalkResul
     rtt = e.rtt;
   }
 }
+
+/** Entries in one 4 KiB RTT granule (S2TTES_PER_S2TT [@tf-rmm-s2tt.h:75-76]). */
+export const S2TTES_PER_S2TT = 512;
+
+/**
+ * The index just past the 4 KiB table granule that holds entry `idx` of `rtt`: where a command
+ * that sweeps "one leaf table" stops (a concatenated root is several such tables).
+ */
+export const leafTableEnd = (rtt: Rtt, idx: number): number =>
+  Math.min(rtt.entries.length, (Math.floor(idx / S2TTES_PER_S2TT) + 1) * S2TTES_PER_S2TT);
 
 /** Offset of `ipa` within the entry the walk ended at (entries are aligned to their size). */
 export const offsetInEntry = (wr: WalkResult, ipa: bigint): bigint =>
@@ -136,7 +157,11 @@ function unindexLeaf(w: World, ipa: number, pa: bigint): void {
   else w.rmm.byPfn.set(head, rest);
 }
 
-/** A new table at `level` whose 512 entries unfold `parent` (brief §3.6, RMI_RTT_CREATE). */
+/**
+ * The new table RMI_RTT_CREATE makes at `level` from `parent`: 512 entries in the parent's state,
+ * or, for an assigned or assigned_ns block, 512 entries mapping consecutive PAs with the same
+ * RIPAS or attributes [@tf-rmm-rtt.c:279-473]. Returns the table (not yet linked).
+ */
 export function unfold(w: World, parent: Rtte, level: number, base: bigint, pa: bigint): Rtt {
   const entries: Rtte[] = new Array<Rtte>(512);
   const step = levelSize(level);
