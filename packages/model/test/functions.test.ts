@@ -11,16 +11,18 @@ const byName = new Map(MIRRORED_FUNCTIONS.map((f) => [f.name, f]));
 /** Where the guest blocks in an SMC or another actor interleaves, the host's calls are not its callees. */
 const BARRIERS = new Set(['rsi_set_memory_range_shared', 'rsi_set_memory_range_protected']);
 
-function edges(): { fns: Set<string>; edges: Set<string> } {
+function edges(): { fns: Set<string>; edges: Set<string>; byVariant: Record<string, Set<string>> } {
   const fns = new Set<string>();
   const out = new Set<string>();
+  const byVariant: Record<string, Set<string>> = { v14: new Set(), 'post-v14-review': new Set() };
   for (const name of BUILTIN_SCENARIO_NAMES) {
-    for (const v of ['v14', 'fixed'] as const) {
+    for (const v of ['v14', 'post-v14-review'] as const) {
       const stack: string[] = [];
       for (const e of runBuiltin(name, v).trace) {
         const top = stack.at(-1);
         if (e.type === 'fn_enter') {
           fns.add(e.fn);
+          byVariant[v]?.add(e.fn);
           if (top !== undefined && top !== '|' && !BARRIERS.has(top)) out.add(`${top} -> ${e.fn}`);
           stack.push(e.fn);
         } else if (e.type === 'fn_return') {
@@ -33,7 +35,7 @@ function edges(): { fns: Set<string>; edges: Set<string> } {
       expect(stack).toEqual([]);
     }
   }
-  return { fns, edges: out };
+  return { fns, edges: out, byVariant };
 }
 
 describe('MIRRORED_FUNCTIONS', () => {
@@ -47,6 +49,19 @@ describe('MIRRORED_FUNCTIONS', () => {
       return !(byName.get(from)?.calls.includes(to) ?? false);
     });
     expect(missing).toEqual([]);
+  });
+  it('enters a function marked for one variant only under that variant', () => {
+    const other = { v14: 'post-v14-review', 'post-v14-review': 'v14' } as const;
+    const onlyOne = MIRRORED_FUNCTIONS.filter((f) => f.only !== undefined);
+    expect(onlyOne.map((f) => `${f.name}:${f.only ?? ''}`).sort()).toEqual([
+      'kvm_realm_unmap_range_filter:post-v14-review',
+      'ripas_range_matches_gmem:post-v14-review',
+    ]);
+    for (const f of onlyOne) {
+      if (f.only === undefined) continue;
+      expect(seen.byVariant[f.only]?.has(f.name), `${f.name} under ${f.only}`).toBe(true);
+      expect(seen.byVariant[other[f.only]]?.has(f.name), `${f.name} under ${other[f.only]}`).toBe(false);
+    }
   });
   it('names only listed functions as callees, and each name once', () => {
     const names = MIRRORED_FUNCTIONS.map((f) => f.name);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { levelSize, stage2Geometry } from '../src/arch/geometry.js';
 
 describe('stage2Geometry (stage2_pgtable_levels / get_start_level)', () => {
-  it('gives the seed realm (41-bit IPA) 3 levels from L1 with 4 concatenated root tables (brief §1.3)', () => {
+  // get_start_level() [@v14-rmi.c:63-66]; the seed realm's 41-bit IPA [@v14-29-shan-0625].
+  it('gives the seed realm (41-bit IPA) 3 levels from L1 with 4 concatenated root tables', () => {
     const g = stage2Geometry(41);
     expect(g).toMatchObject({ levels: 3, startLevel: 1, rootEntries: 2048, rootTables: 4 });
     expect(g.sharedBit).toBe(0x100_0000_0000n);

@@ -9,14 +9,17 @@ import { toJSONValue } from '../src/sim/trace.js';
 /** Run a built-in scenario under a variant. */
 export function runBuiltin(
   name: string,
-  variant: 'v14' | 'fixed',
+  variant: 'v14' | 'post-v14-review',
   toggles: Record<string, boolean> = {},
 ): RunResult {
   const sc = getBuiltinScenario(name);
   return runScenario({ ...sc, toggles: { ...sc.toggles, ...toggles } }, { variant });
 }
 
-/** The common setup of brief §8 with the given extra fields, parsed. */
+/**
+ * The built-in scenarios' common setup (a 41-bit realm and one 2 GiB guest_memfd memslot at GPA
+ * 0x40000000, as in the seed report [@v14-29-shan-0625]) with the given extra fields, parsed.
+ */
 export function scenario(extra: Record<string, unknown>): Scenario {
   return parseScenario({
     name: 'test',

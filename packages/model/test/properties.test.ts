@@ -1,6 +1,6 @@
 /**
  * Property tests (fast-check) of runScenario over random valid scenarios: it never throws, every
- * step ends in one of the five outcomes within a bound, the RMM-enforced invariant (2) always
+ * step ends in one of the OUTCOMES within a bound, the RMM-enforced invariant (2) always
  * holds, and the same input and seed give a byte-identical trace. FC_RUNS / FC_SEED widen a run
  * (6 000 scenarios over four seeds passed when this was written).
  */
@@ -103,15 +103,18 @@ const stepArb = (ipaBits: number): fc.Arbitrary<Json> =>
 const scenarioArb: fc.Arbitrary<Json> = fc.constantFrom(32, 36, 41, 44, 48).chain((ipaBits) =>
   fc.record({
     name: fc.constant('random'),
-    variant: fc.constantFrom('v14', 'fixed'),
+    variant: fc.constantFrom('v14', 'post-v14-review'),
     seed: fc.integer({ min: 0, max: 1000 }),
     toggles: fc.record({
-      rmmMasksWnR: fc.boolean(),
+      rmmEsrBefore4de93bb0: fc.boolean(),
       forceSharedWrite: fc.boolean(),
       rmmRevealsWriteOnPermissionFault: fc.boolean(),
       nonGmemPrivateGuard: fc.boolean(),
     }),
-    realm: fc.record({ ipaBits: fc.constant(ipaBits), state: fc.constantFrom('ACTIVE', 'ACTIVE', 'NEW') }),
+    realm: fc.record({
+      ipaBits: fc.constant(ipaBits),
+      state: fc.constantFrom('ACTIVE', 'ACTIVE', 'ACTIVE', 'DEAD', 'SYSTEM_OFF'),
+    }),
     memslots: fc
       .tuple(
         fc.boolean(),
@@ -122,14 +125,17 @@ const scenarioArb: fc.Arbitrary<Json> = fc.constantFrom(32, 36, 41, 44, 48).chai
         { gpa: hx(SLOT_GPA), size: '0x400000', hva, guestMemfd: gmem, backing },
       ]),
     private: fc.constantFrom([], [{ gpa: hx(SLOT_GPA), size: '0x2000' }]),
-    vmm: fc.record({ onMemoryFault: fc.constantFrom('convert', 'convert', 'stop') }),
+    vmm: fc.record({
+      onMemoryFault: fc.constantFrom('convert', 'convert', 'stop'),
+      gmemPrivateAtCreation: fc.constantFrom(true, true, false),
+    }),
     host: fc.record({ freePages: fc.constantFrom(null, null, 0, 3) }),
     steps: fc.array(stepArb(ipaBits), { minLength: 1, maxLength: 10 }),
   }),
 );
 
 describe('runScenario over random valid scenarios (fast-check)', () => {
-  it('never throws, ends every step in one of the five outcomes within a bounded number of faults, and keeps invariant (2)', () => {
+  it('never throws, ends every step in one of the OUTCOMES within a bounded number of faults, and keeps invariant (2)', () => {
     fc.assert(
       fc.property(scenarioArb, (json) => {
         const sc = parseScenario(json);

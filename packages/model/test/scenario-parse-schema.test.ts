@@ -144,20 +144,21 @@ describe('scenario.schema.json', () => {
 const VALID: Json[] = [
   EXAMPLE_SCENARIO,
   { name: 'minimal', memslots: [], steps: [] },
+  { name: 'former-variant-name', variant: 'fixed', realm: { state: 'SYSTEM_OFF' }, memslots: [], steps: [] },
   {
     name: 'everything',
     description: 'd',
-    variant: 'fixed',
+    variant: 'post-v14-review',
     seed: 7,
     toggles: Object.fromEntries(Object.keys(DEFAULT_TOGGLES).map((k) => [k, true])),
-    realm: { ipaBits: 48, state: 'NEW' },
+    realm: { ipaBits: 48, state: 'DEAD' },
     memslots: [
       { gpa: 0x40000000, size: 0x200000, hva: '0x7f0000000000', guestMemfd: false, backing: 'thp' },
       { gpa: '0x80000000', size: '0x200000', hva: '0x7f0000200000', backing: 'hugetlb-2m' },
     ],
     private: [],
     ripasRam: [{ gpa: '0x40000000', size: '0x200000' }],
-    vmm: { onMemoryFault: 'stop' },
+    vmm: { onMemoryFault: 'stop', gmemPrivateAtCreation: false },
     host: { freePages: null },
     steps: [
       {
@@ -195,6 +196,12 @@ const INVALID: [string, Json][] = [
   ['a zero size', { name: 't', memslots: [{ gpa: '0x0', size: '0x0', hva: '0x0' }], steps: [] }],
   ['an unknown variant', { name: 't', variant: 'v13', memslots: [], steps: [] }],
   ['an unknown toggle', { name: 't', toggles: { noSuchToggle: true }, memslots: [], steps: [] }],
+  ['the retired toggle rmmMasksWnR', { name: 't', toggles: { rmmMasksWnR: true }, memslots: [], steps: [] }],
+  ['the retired realm state NEW', { name: 't', realm: { state: 'NEW' }, memslots: [], steps: [] }],
+  [
+    'a non-boolean gmemPrivateAtCreation',
+    { name: 't', vmm: { gmemPrivateAtCreation: 1 }, memslots: [], steps: [] },
+  ],
   ['an unknown guest op', { name: 't', memslots: [], steps: [{ guest: 'exec', ipa: '0x0' }] }],
   ['a bad access size', { name: 't', memslots: [], steps: [{ guest: 'read', ipa: '0x0', size: 16 }] }],
   ['a fractional number', { name: 't', memslots: [], steps: [{ guest: 'read', ipa: 1.5 }] }],

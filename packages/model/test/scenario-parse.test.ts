@@ -74,7 +74,8 @@ describe('parseScenario: the issue 3 example', () => {
   });
 
   it('keeps toggles not given at their defaults', () => {
-    expect(s.toggles).toEqual({ ...DEFAULT_TOGGLES, rmmMasksWnR: true, forceSharedWrite: false });
+    expect(s.toggles).toEqual({ ...DEFAULT_TOGGLES, rmmEsrBefore4de93bb0: false, forceSharedWrite: false });
+    expect(s.vmm.gmemPrivateAtCreation).toBe(true);
   });
 
   it('round-trips through scenarioToJson', () => {
@@ -104,7 +105,7 @@ describe('parseScenario: defaults', () => {
       ],
       private: [],
       ripasRam: [{ gpa: 0x4000_0000n, size: 0x8000_0000n }],
-      vmm: { onMemoryFault: 'convert' },
+      vmm: { onMemoryFault: 'convert', gmemPrivateAtCreation: true },
       host: { freePages: null },
       steps: [],
     });
@@ -117,10 +118,11 @@ describe('parseScenario: defaults', () => {
     expect(s.ripasRam).toEqual([{ gpa: 0x4000_0000n, size: 0x8000_0000n }]);
   });
 
-  it('accepts the extensions: interleave, vcpu, host.freePages, realm.state', () => {
+  it('accepts the extensions: interleave, vcpu, host.freePages, realm.state, vmm.gmemPrivateAtCreation', () => {
     const s = parseScenario(
       base({
-        realm: { ipaBits: 41, state: 'NEW' },
+        realm: { ipaBits: 41, state: 'SYSTEM_OFF' },
+        vmm: { gmemPrivateAtCreation: false },
         host: { freePages: 1 },
         steps: [
           {
@@ -132,7 +134,8 @@ describe('parseScenario: defaults', () => {
         ],
       }),
     );
-    expect(s.realm.state).toBe('NEW');
+    expect(s.realm.state).toBe('SYSTEM_OFF');
+    expect(s.vmm).toEqual({ onMemoryFault: 'convert', gmemPrivateAtCreation: false });
     expect(s.host.freePages).toBe(1);
     expect(s.steps[0]).toEqual({
       actor: 'guest',
@@ -148,12 +151,25 @@ describe('parseScenario: defaults', () => {
     });
   });
 
+  it('accepts every realm state: ACTIVE, DEAD, SYSTEM_OFF', () => {
+    for (const state of ['ACTIVE', 'DEAD', 'SYSTEM_OFF'] as const)
+      expect(parseScenario(base({ realm: { state } })).realm).toEqual({ ipaBits: 41, state });
+  });
+
+  it('accepts the former variant name fixed and normalises it to post-v14-review', () => {
+    expect(parseScenario(base({ variant: 'fixed' })).variant).toBe('post-v14-review');
+    expect(parseScenario(base({ variant: 'post-v14-review' })).variant).toBe('post-v14-review');
+    expect(scenarioToJson(parseScenario(base({ variant: 'fixed' })))).toMatchObject({
+      variant: 'post-v14-review',
+    });
+  });
+
   it('accepts set_memory_private as set_memory_encrypted and plain integers', () => {
     const s = parseScenario(withStep({ guest: 'set_memory_private', ipa: 0x46880000, size: 4096 }));
     expect(s.steps[0]).toMatchObject({ op: 'set_memory_encrypted', ipa: 0x4688_0000n, size: 0x1000n });
   });
 
-  it('accepts an access beyond the realm IPA width (brief §8.18)', () => {
+  it('accepts an access beyond the realm IPA width (the RMM injects an SEA for it)', () => {
     const s = parseScenario(withStep({ guest: 'read', ipa: '0x20000000000' }));
     expect(s.steps[0]).toMatchObject({ ipa: 0x200_0000_0000n });
   });
@@ -203,11 +219,35 @@ describe('parseScenario: bad input names the field and the expectation', () => {
       withStep({ vmm: 'discard', gpa: '0x46880000', size: 0 }),
       'steps[0].size: expected a size that is a non-zero multiple of 4 KiB (0x1000), got 0x0',
     ],
-    ['an unknown variant', base({ variant: 'v15' }), 'variant: expected one of v14, fixed, got "v15"'],
+    [
+      'an unknown variant',
+      base({ variant: 'v15' }),
+      'variant: expected one of v14, post-v14-review, got "v15"',
+    ],
     [
       'an unknown toggle',
       base({ toggles: { rmmMasksWNR: true } }),
       `toggles.rmmMasksWNR: expected one of the fields ${Object.keys(DEFAULT_TOGGLES).join(', ')}, got an unknown field`,
+    ],
+    [
+      'the retired toggle rmmMasksWnR',
+      base({ toggles: { rmmMasksWnR: false } }),
+      'toggles.rmmMasksWnR: expected no such toggle any more: use rmmEsrBefore4de93bb0 (with the opposite sense): no TF-RMM version reported WnR for protected aborts, and before commit 4de93bb0 an unprotected abort without a valid syndrome lost IL as it kept WnR, got a retired toggle',
+    ],
+    [
+      'the retired realm state NEW',
+      base({ realm: { state: 'NEW' } }),
+      'realm.state: expected one of ACTIVE, DEAD, SYSTEM_OFF; NEW was withdrawn: KVM activates the realm on a vCPU\'s first KVM_RUN, so use DEAD for a realm whose activation failed, got "NEW"',
+    ],
+    [
+      'an unknown realm state',
+      base({ realm: { state: 'DYING' } }),
+      'realm.state: expected one of ACTIVE, DEAD, SYSTEM_OFF, got "DYING"',
+    ],
+    [
+      'a non-boolean gmemPrivateAtCreation',
+      base({ vmm: { gmemPrivateAtCreation: 'yes' } }),
+      'vmm.gmemPrivateAtCreation: expected true or false, got "yes"',
     ],
     [
       'a non-boolean toggle',

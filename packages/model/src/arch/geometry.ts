@@ -1,10 +1,10 @@
 /**
- * Stage-2 geometry of a realm with 4 KiB granules (brief §1.3).
+ * Stage-2 geometry of a realm with 4 KiB granules.
  *
  * KVM derives the number of stage-2 levels from the IPA width with stage2_pgtable_levels()
  * (arch/arm64/include/asm/stage2_pgtable.h: ARM64_HW_PGTABLE_LEVELS(ipa - 4), which is
  * (ipa - 8) / 9 for 4 KiB pages) and the start level with get_start_level() = 4 - levels
- * (v14 patch 28, realm_create_rd()). The root may concatenate up to 16 tables; KVM passes the
+ * [@v14-rmi.c:63-66], used by realm_create_rd() [@v14-rmi.c:504-580]. The root may concatenate up to 16 tables; KVM passes the
  * count as rtt_num_start = pgd_size / PAGE_SIZE.
  */
 import { PAGE_SHIFT } from '../types/addr.js';

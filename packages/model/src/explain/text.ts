@@ -36,7 +36,7 @@ export function formatEvent(e: TraceEvent): string {
     case 'granule_change':
       return `granule ${hex(e.pa)}: ${e.from} → ${e.to}`;
     case 'warn_on':
-      return `WARNING in ${e.fn}: WARN_ON(${e.cond})`;
+      return `WARNING in ${e.fn}: ${e.macro ?? 'WARN_ON'}(${e.cond})${e.note === undefined ? '' : ` — ${e.note}`}`;
     case 'rec_exit':
       return e.reason === 'RMI_EXIT_SYNC'
         ? `REC exit ${e.reason}: esr=${hex(e.esr)} far=${hex(e.far)} hpfar=${hex(e.hpfar)}${e.gprs0 !== 0n ? ` gprs[0]=${hex(e.gprs0)}` : ''}`

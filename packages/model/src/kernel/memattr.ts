@@ -1,6 +1,6 @@
 /**
  * Memory attributes and invalidation (virt/kvm/kvm_main.c, virt/kvm/guest_memfd.c and the arm64
- * hooks of v14 patch 25; brief §3.7, §4.1–§4.3): KVM_SET_MEMORY_ATTRIBUTES, the MMU-notifier and
+ * hooks of v14 patch 25 [@v14-25]): KVM_SET_MEMORY_ATTRIBUTES, the MMU-notifier and
  * guest_memfd invalidations, and what they unmap through kvm_unmap_gfn_range().
  */
 import type { Gpa } from '../types/addr.js';
@@ -8,7 +8,7 @@ import { KVM_MEMORY_EXIT_FLAG_PRIVATE } from '../rmm/constants.js';
 import { hex } from '../sim/trace.js';
 import { call, callT, decide, type RangeList, type VcpuState, type World } from '../sim/world.js';
 import { granuleState } from '../rmm/rtt.js';
-import { discardHostRange, freePage, gfnToHva, memslotForGfn } from '../vmm/host.js';
+import { freePage, memslotForGfn } from '../vmm/host.js';
 import { KVM_FILTER_PRIVATE, KVM_FILTER_SHARED, kvm_realm_unmap_range } from './rmi.js';
 
 /* ---- attribute range list ---- */
@@ -79,7 +79,7 @@ export const kvm_mem_is_private = (w: World, gfn: bigint): boolean => isPrivateG
 /**
  * kvm_prepare_memory_fault_exit(vcpu, gpa, size, is_write, is_exec, is_private): fill
  * run->memory_fault and set KVM_EXIT_MEMORY_FAULT; the caller returns -EFAULT. R/W/X flags are
- * ignored as in mainline (brief §4.3).
+ * not passed on, as in mainline [@linux-kvm_host.h:2513-2526].
  */
 export function kvm_prepare_memory_fault_exit(
   w: World,
@@ -105,7 +105,8 @@ export function kvm_prepare_memory_fault_exit(
 
 /**
  * kvm_unmap_gfn_range(kvm, range) with `attr_filter`: for a realm this reaches
- * __unmap_stage2_range(only_shared = !(filter & PRIVATE)) → kvm_realm_unmap_range() (brief §3.7).
+ * __unmap_stage2_range(only_shared = !(filter & PRIVATE)) → kvm_realm_unmap_range()
+ * [@v14-mmu.c:2505-2506; @v14-mmu.c:329-346].
  */
 export function kvm_unmap_gfn_range(w: World, startGfn: bigint, endGfn: bigint, attrFilter: number): void {
   call(
@@ -126,7 +127,7 @@ const filterName = (f: number): string =>
 
 /**
  * kvm_arch_post_set_memory_attributes(): new attribute PRIVATE → attr_filter = KVM_FILTER_SHARED,
- * otherwise KVM_FILTER_PRIVATE; then kvm_unmap_gfn_range() (brief §4.1 step 4, [S-THREAD msg 26]).
+ * otherwise KVM_FILTER_PRIVATE; then kvm_unmap_gfn_range() [@v14-mmu.c:2787-2800].
  */
 export function kvm_arch_post_set_memory_attributes(
   w: World,
@@ -146,8 +147,45 @@ export function kvm_arch_post_set_memory_attributes(
 }
 
 /**
+ * kvm_mmu_invalidate_begin(kvm): an invalidation starts. mmu_invalidate_in_progress goes up, so a
+ * fault that checks mmu_invalidate_retry() from now until the matching end retries.
+ */
+function kvm_mmu_invalidate_begin(w: World): void {
+  callT(
+    w,
+    'kvm_mmu_invalidate_begin',
+    { mmu_invalidate_in_progress: w.kvm.mmuInvalidateInProgress },
+    () => {
+      w.kvm.mmuInvalidateInProgress++;
+      return undefined;
+    },
+    () => 'void',
+  );
+}
+
+/**
+ * kvm_mmu_invalidate_end(kvm): the invalidation is over. mmu_invalidate_seq moves on (so a fault
+ * that sampled the old value retries) and mmu_invalidate_in_progress comes back down.
+ */
+function kvm_mmu_invalidate_end(w: World): void {
+  callT(
+    w,
+    'kvm_mmu_invalidate_end',
+    { mmu_invalidate_seq: w.kvm.mmuInvalidateSeq },
+    () => {
+      w.kvm.mmuInvalidateSeq++;
+      w.kvm.mmuInvalidateInProgress--;
+      return undefined;
+    },
+    () => 'void',
+  );
+}
+
+/**
  * kvm_vm_set_mem_attributes() (KVM_SET_MEMORY_ATTRIBUTES): a no-op when the whole range already
- * has the attributes; otherwise bump mmu_invalidate_seq, update, and run the arch post hook.
+ * has the attributes. Otherwise, as kvm_main.c orders it: the pre-set pass opens an invalidation
+ * (kvm_mmu_invalidate_begin), the attributes are stored, and the post-set pass closes it
+ * (kvm_mmu_invalidate_end, mmu_invalidate_seq moves) and runs the arch hook, which unmaps.
  */
 export function kvm_vm_set_mem_attributes(w: World, gpa: Gpa, size: bigint, priv: boolean): number {
   return call(
@@ -161,39 +199,67 @@ export function kvm_vm_set_mem_attributes(w: World, gpa: Gpa, size: bigint, priv
         decide(w, 'kvm_vm_set_mem_attributes', 'range already has these attributes: nothing to do');
         return 0;
       }
-      w.kvm.mmuInvalidateSeq++;
+      kvm_mmu_invalidate_begin(w);
       w.kvm.privateAttr = setRangeAttr(w.kvm.privateAttr, start, end, priv);
       if (w.t.on) w.t.ev({ type: 'attribute_change', gpa, size, private: priv });
+      kvm_mmu_invalidate_end(w);
       return kvm_arch_post_set_memory_attributes(w, start, end, priv);
     },
   );
 }
 
+/** The GFN ranges of the memslots that the VMM's HVA range [start, end) backs. */
+function gfnRangesOfHva(w: World, start: bigint, end: bigint): { start: bigint; end: bigint }[] {
+  const out: { start: bigint; end: bigint }[] = [];
+  for (const m of w.sc.memslots) {
+    const s = start > m.hva ? start : m.hva;
+    const e = end < m.hva + m.size ? end : m.hva + m.size;
+    if (s >= e) continue;
+    const base = m.gpa >> 12n;
+    out.push({ start: base + ((s - m.hva) >> 12n), end: base + ((e - m.hva + 0xfffn) >> 12n) });
+  }
+  return out;
+}
+
 /**
- * The VMM discards its shared backing (madvise(MADV_DONTNEED) or fallocate punch hole on the
- * memfd): the MMU notifier invalidates the range with KVM_FILTER_SHARED, then the pages go.
+ * kvm_mmu_notifier_invalidate_range_start(mn, range): the host mm is about to change or drop the
+ * VMM's PTEs for the HVAs [start, end) (a copy-on-write break, madvise(MADV_DONTNEED), a hole
+ * punched in a memfd). For every memslot that range backs, KVM opens an invalidation and unmaps
+ * the GFNs with KVM_FILTER_SHARED: for a realm, the shared alias goes. Nothing happens when the
+ * range backs no memslot.
  */
-export function kvm_mmu_notifier_invalidate_range_start(w: World, gpa: bigint, size: bigint): void {
-  call(w, 'kvm_mmu_notifier_invalidate_range_start', { gpa, size }, () => {
-    w.kvm.mmuInvalidateSeq++;
-    kvm_unmap_gfn_range(w, gpa >> 12n, (gpa + size) >> 12n, KVM_FILTER_SHARED);
-    for (const m of w.sc.memslots) {
-      const s = gpa > m.gpa ? gpa : m.gpa;
-      const e = gpa + size < m.gpa + m.size ? gpa + size : m.gpa + m.size;
-      if (s < e) discardHostRange(w, gfnToHva(m, s >> 12n), e - s);
-    }
+export function kvm_mmu_notifier_invalidate_range_start(w: World, start: bigint, end: bigint): void {
+  call(w, 'kvm_mmu_notifier_invalidate_range_start', { start, end }, () => {
+    const ranges = gfnRangesOfHva(w, start, end);
+    if (ranges.length === 0) return 0;
+    kvm_mmu_invalidate_begin(w);
+    for (const r of ranges) kvm_unmap_gfn_range(w, r.start, r.end, KVM_FILTER_SHARED);
     return 0;
   });
 }
 
 /**
- * kvm_gmem_punch_hole(): guest_memfd invalidation (KVM_FILTER_PRIVATE) then the pages are freed.
+ * kvm_mmu_notifier_invalidate_range_end(mn, range): the host mm has changed the PTEs; for every
+ * memslot the range backs, the invalidation closes and mmu_invalidate_seq moves on.
+ */
+export function kvm_mmu_notifier_invalidate_range_end(w: World, start: bigint, end: bigint): void {
+  call(w, 'kvm_mmu_notifier_invalidate_range_end', { start, end }, () => {
+    if (gfnRangesOfHva(w, start, end).length === 0) return 0;
+    kvm_mmu_invalidate_end(w);
+    return 0;
+  });
+}
+
+/**
+ * kvm_gmem_punch_hole(): fallocate(PUNCH_HOLE) on the guest_memfd. kvm_gmem_invalidate_begin()
+ * opens an invalidation and unmaps the range with KVM_FILTER_PRIVATE, the pages are truncated,
+ * and kvm_gmem_invalidate_end() closes the invalidation.
  */
 export function kvm_gmem_punch_hole(w: World, gpa: bigint, size: bigint): void {
   call(w, 'kvm_gmem_punch_hole', { gpa, size }, () => {
     const start = gpa >> 12n;
     const end = (gpa + size) >> 12n;
-    w.kvm.mmuInvalidateSeq++;
+    kvm_mmu_invalidate_begin(w);
     kvm_unmap_gfn_range(w, start, end, KVM_FILTER_PRIVATE);
     const victims: number[] = [];
     for (const gfn of w.kvm.gmem.keys()) {
@@ -212,6 +278,7 @@ export function kvm_gmem_punch_hole(w: World, gpa: bigint, size: bigint): void {
       freePage(w, pfn);
     }
     if (victims.length > 0) decide(w, 'kvm_gmem_punch_hole', `freed ${victims.length} guest_memfd page(s)`);
+    kvm_mmu_invalidate_end(w);
     return 0;
   });
 }

@@ -1,7 +1,8 @@
 /**
- * arch/arm64/kvm/mmu.c of the v14 era (mainline v7.1 staged user_mem_abort plus patch 29), by
- * function name (brief §3.2–§3.4, §3.7). The realm branches are what the model exercises; the
- * non-realm stage-2 code is not modelled.
+ * arch/arm64/kvm/mmu.c by function name: the stage-2 abort handler and its two fault paths, as
+ * mainline v7.1 stages user_mem_abort() [@linux-64f2fa63] and as v14 patch 29 adds the realm
+ * branches [@v14-29]. The post-v14 variant follows the post-v14 mmu.c [@post-v14-lp-mmu.c]. Only
+ * the realm branches are modelled; KVM's own stage-2 page table, which a realm does not use, is not.
  */
 import type { Memslot } from '../scenario/types.js';
 import {
@@ -23,13 +24,16 @@ import {
   KVM_PGTABLE_PROT_X,
   REC_ENTER_FLAG_INJECT_SEA,
 } from '../rmm/constants.js';
-import { EAGAIN, EFAULT, EINVAL, ENOMEM } from '../sim/errno.js';
+import { EAGAIN, EFAULT, EINVAL } from '../sim/errno.js';
+import { modelBroken } from '../sim/errors.js';
 import { hex } from '../sim/trace.js';
 import { call, callT, decide, WARN_ON_ONCE, type VcpuState, type World } from '../sim/world.js';
 import type { FaultHandler } from '../sim/result.js';
 import { allocPages, getUserMappingSize, gfnToHva, handleHostFault, memslotForGfn } from '../vmm/host.js';
+import { kvm_mmu_topup_memory_cache } from './memcache.js';
 import { kvm_mem_is_private, kvm_prepare_memory_fault_exit } from './memattr.js';
 import { realm_map_ipa } from './rmi.js';
+import { levelSize } from '../arch/geometry.js';
 
 const PAGE_SIZE = 0x1000n;
 const PMD_SIZE = 0x20_0000n;
@@ -52,7 +56,7 @@ export const kvm_vcpu_get_fault_ipa = (v: VcpuState): Ipa =>
 
 /**
  * kvm_is_write_fault(): true for an S1PTW permission fault, otherwise the WnR bit of a data
- * abort (brief §2.2 consequence, [S-KWF]). With WnR masked by the RMM it is false.
+ * abort [@linux-kvm_emulate.h:480-502]. With WnR hidden by the RMM it is false.
  */
 export function kvm_is_write_fault(v: VcpuState): boolean {
   const esr = v.fault.esr;
@@ -67,13 +71,20 @@ export const shared_ipa_fault = (w: World, faultIpa: Ipa): boolean =>
 /** kvm_slot_has_gmem(memslot). */
 export const kvm_slot_has_gmem = (m: Memslot): boolean => m.guestMemfd;
 
-/** mmu_invalidate_retry(kvm, mmu_seq): an invalidation ran since `mmu_seq` was sampled. */
+/**
+ * mmu_invalidate_retry(kvm, mmu_seq): an invalidation is in progress, or one ended since `mmu_seq`
+ * was sampled (mmu_invalidate_seq moved on).
+ */
 export function mmu_invalidate_retry(w: World, mmuSeq: number): boolean {
   return callT(
     w,
     'mmu_invalidate_retry',
-    { mmu_seq: mmuSeq, mmu_invalidate_seq: w.kvm.mmuInvalidateSeq },
-    () => w.kvm.mmuInvalidateSeq !== mmuSeq,
+    {
+      mmu_seq: mmuSeq,
+      mmu_invalidate_seq: w.kvm.mmuInvalidateSeq,
+      mmu_invalidate_in_progress: w.kvm.mmuInvalidateInProgress,
+    },
+    () => w.kvm.mmuInvalidateInProgress > 0 || w.kvm.mmuInvalidateSeq !== mmuSeq,
     String,
   );
 }
@@ -90,20 +101,10 @@ function afterMmuSeq(w: World): void {
 
 /**
  * topup_mmu_memcache(vcpu, memcache): fill the vCPU's page cache to kvm_mmu_cache_min_pages()
- * = stage-2 levels - 1 (brief §3.3 item 3). Returns 0 or -ENOMEM (brief §8.14).
+ * (stage-2 levels - 1). Returns 0 or -ENOMEM.
  */
 export function topup_mmu_memcache(w: World, vcpu: VcpuState): number {
-  return call(w, 'topup_mmu_memcache', { min: w.geom.levels - 1, have: vcpu.memcache.length }, () => {
-    const need = w.geom.levels - 1 - vcpu.memcache.length;
-    if (need <= 0) return 0;
-    if (w.host.freePages !== null && w.host.freePages < need) {
-      decide(w, 'topup_mmu_memcache', `the host cannot allocate ${need} page(s) (${w.host.freePages} free)`);
-      return ENOMEM;
-    }
-    for (let i = 0; i < need; i++) vcpu.memcache.push(allocPages(w, 1n, 'kernel'));
-    if (w.host.freePages !== null) w.host.freePages -= need;
-    return 0;
-  });
+  return call(w, 'topup_mmu_memcache', {}, () => kvm_mmu_topup_memory_cache(w, vcpu));
 }
 
 /** kvm_gmem_get_pfn(kvm, slot, gfn, &pfn, …): the guest_memfd page for `gfn`, allocated on first use. */
@@ -124,7 +125,7 @@ function kvm_gmem_get_pfn(w: World, gfn: bigint, out: { pfn: Pfn }): number {
 
 export interface S2FaultDesc {
   readonly vcpu: VcpuState;
-  /** UNSTRIPPED fault IPA (brief §3.2 item 9). */
+  /** The fault IPA as HPFAR gives it: shared bit kept [@v14-mmu.c:2482]. */
   readonly fault_ipa: Ipa;
   readonly memslot: Memslot;
   readonly hva: bigint;
@@ -133,11 +134,16 @@ export interface S2FaultDesc {
 }
 
 /**
- * gmem_abort(s2fd): private-alias fault on a guest_memfd memslot (brief §3.3). Attribute mismatch
- * → KVM_EXIT_MEMORY_FAULT and -EFAULT; memcache top-up; mmu_seq; kvm_gmem_get_pfn; then under
- * the fault lock realm_map_ipa(fault_ipa, pfn, PAGE_SIZE, R|W). Returns 0, -EFAULT, -ENOMEM, …
- * (an invalidation race gives -EAGAIN → 0). `fixed` uses the simplified check "private fault on
- * a shared GFN" (Gavin/Steven [S-THREAD msgs 127, 142]), which is equivalent here.
+ * gmem_abort(s2fd): a fault on the private alias of a guest_memfd memslot. For a realm, first the
+ * attribute check: a private-alias fault on a GFN whose attribute is shared (or the reverse, which
+ * cannot reach here) fills a KVM_EXIT_MEMORY_FAULT for the GPA and returns -EFAULT
+ * [@v14-mmu.c:1659-1680]. Then the memcache top-up, the mmu_seq sample, kvm_gmem_get_pfn() (a
+ * failure fills a memory-fault exit without the private flag and returns its error), and under
+ * the fault lock realm_map_ipa(fault_ipa, pfn, PAGE_SIZE, R|W) [@v14-mmu.c:1726-1729]; an
+ * invalidation since the sample gives -EAGAIN, returned as 0. Post-v14 is the same code
+ * [@post-v14-lp-mmu.c:1620-1721]. Gavin Shan's simpler form of the check, "private fault on a
+ * shared GFN" [@v14-29-shan-0605c], which Steven Price agreed to [@v14-29-price-0608b], is
+ * equivalent here and not in the code that was found.
  */
 export function gmem_abort(w: World, s2fd: S2FaultDesc): number {
   return call(w, 'gmem_abort', { fault_ipa: s2fd.fault_ipa }, () => {
@@ -145,8 +151,7 @@ export function gmem_abort(w: World, s2fd: S2FaultDesc): number {
     const g: Gpa = kvm_gpa_from_fault(w.geom.ipaBits, s2fd.fault_ipa);
     const isPrivGfn = kvm_mem_is_private(w, g >> 12n);
     const isPrivFault = (g as bigint) === (s2fd.fault_ipa as bigint);
-    const mismatch = w.variant === 'v14' ? isPrivGfn !== isPrivFault : !isPrivGfn;
-    if (mismatch) {
+    if (isPrivGfn !== isPrivFault) {
       decide(w, 'gmem_abort', `attribute mismatch: is_priv_gfn=${isPrivGfn} is_priv_fault=${isPrivFault}`);
       kvm_prepare_memory_fault_exit(w, vcpu, g, PAGE_SIZE, kvm_is_write_fault(vcpu), false, isPrivFault);
       return EFAULT;
@@ -194,7 +199,8 @@ function fault_supports_stage2_huge_mapping(m: Memslot, hva: bigint, mapSize: bi
 /**
  * kvm_s2_fault_get_vma_info(s2fd, s2vi): vma_pagesize (PMD for hugetlbfs when the block fits,
  * PAGE_SIZE for anonymous and THP memory), gfn = kvm_gpa_from_fault(ALIGN_DOWN(fault_ipa,
- * vma_pagesize)) >> PAGE_SHIFT (the patch-29 change), and the mmu_seq sample (brief §3.4 item 2).
+ * vma_pagesize)) >> PAGE_SHIFT (the patch-29 change [@v14-mmu.c:1922]), and the mmu_seq sample
+ * [@linux-mmu.c:1821-1862].
  */
 function kvm_s2_fault_get_vma_info(w: World, s2fd: S2FaultDesc, s2vi: S2VmaInfo): number {
   return call(w, 'kvm_s2_fault_get_vma_info', { fault_ipa: s2fd.fault_ipa, hva: s2fd.hva }, () => {
@@ -217,7 +223,7 @@ function kvm_s2_fault_get_vma_info(w: World, s2fd: S2FaultDesc, s2vi: S2VmaInfo)
 /**
  * __kvm_faultin_pfn(memslot, gfn, FOLL_WRITE?, &map_writable, &page): GUP on the VMM's mapping.
  * A read on untouched MAP_PRIVATE memory yields the shared zero page, not writable; FOLL_WRITE
- * breaks copy-on-write (brief §3.4 item 2.4, §7). Returns the PFN.
+ * breaks copy-on-write [@linux-kvm_main.c:3049-3068; @linux-memory.c:3853-4002]. Returns the PFN.
  */
 function __kvm_faultin_pfn(w: World, m: Memslot, gfn: bigint, write: boolean, s2vi: S2VmaInfo): Pfn {
   return callT(
@@ -235,7 +241,7 @@ function __kvm_faultin_pfn(w: World, m: Memslot, gfn: bigint, write: boolean, s2
   );
 }
 
-/** kvm_s2_fault_pin_pfn(s2fd, s2vi): vma info, then the PFN (brief §3.4 item 2). */
+/** kvm_s2_fault_pin_pfn(s2fd, s2vi): vma info, then the PFN [@linux-mmu.c:1876-1936]. */
 function kvm_s2_fault_pin_pfn(w: World, s2fd: S2FaultDesc, s2vi: S2VmaInfo): number {
   return call(w, 'kvm_s2_fault_pin_pfn', {}, () => {
     const ret = kvm_s2_fault_get_vma_info(w, s2fd, s2vi);
@@ -247,9 +253,12 @@ function kvm_s2_fault_pin_pfn(w: World, s2fd: S2FaultDesc, s2vi: S2VmaInfo): num
 }
 
 /**
- * kvm_s2_fault_compute_prot(s2fd, s2vi): R; W when map_writable (no dirty logging); X assumed on
- * (ARM64_HAS_CACHE_DIC, consistent with the seed's prot=0xf). With the `forceSharedWrite` toggle
- * W is forced for shared-space faults, Gavin's local change [S-THREAD msg 151]. Returns prot.
+ * kvm_s2_fault_compute_prot(s2fd, s2vi): R; W when the host mapping is writable (map_writable)
+ * and the memslot is not dirty-logged, or the fault is a write; X for an exec fault, or for
+ * cacheable memory on a CPU with ARM64_HAS_CACHE_DIC [@linux-mmu.c:1938-1987] (mainline, which v14
+ * does not change). The model has no dirty logging and assumes CACHE_DIC, consistent with the
+ * seed's prot=0xf [@v14-29-shan-0625]. With the `forceSharedWrite` toggle W is forced for
+ * shared-space faults, Gavin Shan's local change [@v14-29-shan-0626a]. Returns prot.
  */
 function kvm_s2_fault_compute_prot(w: World, s2fd: S2FaultDesc, s2vi: S2VmaInfo): number {
   return callT(
@@ -280,7 +289,7 @@ function kvm_s2_fault_compute_prot(w: World, s2fd: S2FaultDesc, s2vi: S2VmaInfo)
 /**
  * transparent_hugepage_adjust(kvm, memslot, hva, &pfn, &gfn): when GPA/HVA are congruent mod
  * 2 MiB, the block fits in the slot and the VMM maps a huge page there, align gfn and pfn down to
- * 2 MiB and return PMD_SIZE; else PAGE_SIZE (brief §3.4 item 4.3).
+ * 2 MiB and return PMD_SIZE; else PAGE_SIZE [@linux-mmu.c:1402-1433].
  */
 function transparent_hugepage_adjust(w: World, m: Memslot, hva: bigint, s2vi: S2VmaInfo): bigint {
   return callT(
@@ -299,11 +308,22 @@ function transparent_hugepage_adjust(w: World, m: Memslot, hva: bigint, s2vi: S2
   );
 }
 
+/** kvm_vcpu_trap_get_perm_fault_granule(vcpu): the size of the level a permission fault is at. */
+const permFaultGranule = (esr: bigint): bigint => levelSize(Number(esr & 3n));
+
 /**
- * kvm_s2_fault_map(s2fd, s2vi, prot): under the fault lock, mmu_invalidate_retry → -EAGAIN; THP
- * adjust for PAGE_SIZE mappings that are not permission faults; then the realm branch of patch
- * 29: realm_map_ipa(s2fd->fault_ipa — unaligned and unstripped —, pfn, mapping_size, prot).
- * Returns 0 for -EAGAIN, else what realm_map_ipa returned.
+ * kvm_s2_fault_map(s2fd, s2vi, prot): under the fault lock, an invalidation since the mmu_seq
+ * sample gives -EAGAIN (returned as 0). For a PAGE_SIZE mapping of cacheable memory, a permission
+ * fault larger than a page maps at its granule, otherwise transparent_hugepage_adjust() may raise
+ * the mapping to a 2 MiB block (aligning gfn and pfn) [@linux-mmu.c:1989-2075]. Then:
+ * - v14: a permission fault whose granule equals the mapping size relaxes the permissions of
+ *   KVM's own stage-2 table (kvm_pgtable_stage2_relax_perms), before the realm branch
+ *   [@v14-mmu.c:2124-2134]. For a realm that table is not in use (its root is delegated to the RMM),
+ *   so this would fault in the host; no v14 mapping is read-only, so the model never gets here and
+ *   treats it as impossible. Otherwise realm_map_ipa(fault_ipa, pfn, mapping_size, prot), with the
+ *   unaligned, unstripped fault IPA.
+ * - post-v14: the realm branch comes first, so a permission fault maps again through
+ *   realm_map_ipa() [@post-v14-lp-mmu.c:2095-2110].
  */
 function kvm_s2_fault_map(w: World, s2fd: S2FaultDesc, s2vi: S2VmaInfo, prot: number): number {
   return call(
@@ -311,24 +331,29 @@ function kvm_s2_fault_map(w: World, s2fd: S2FaultDesc, s2vi: S2VmaInfo, prot: nu
     'kvm_s2_fault_map',
     () => ({ prot: hex(prot) }),
     () => {
-      let ret: number;
-      if (mmu_invalidate_retry(w, s2vi.mmu_seq)) ret = EAGAIN;
-      else {
-        let mappingSize = s2vi.vma_pagesize;
-        if (mappingSize === PAGE_SIZE && !s2fd.perm)
-          mappingSize = transparent_hugepage_adjust(w, s2fd.memslot, s2fd.hva, s2vi);
-        ret = realm_map_ipa(w, s2fd.fault_ipa, s2vi.pfn, mappingSize, prot, s2fd.vcpu.memcache);
+      if (mmu_invalidate_retry(w, s2vi.mmu_seq)) return 0;
+      let mappingSize = s2vi.vma_pagesize;
+      const granule = s2fd.perm ? permFaultGranule(s2fd.vcpu.fault.esr) : 0n;
+      if (mappingSize === PAGE_SIZE) {
+        if (granule > PAGE_SIZE) mappingSize = granule;
+        else mappingSize = transparent_hugepage_adjust(w, s2fd.memslot, s2fd.hva, s2vi);
       }
+      if (w.variant === 'v14' && mappingSize === granule)
+        throw modelBroken(
+          'v14: a realm permission fault reached the kvm_pgtable_stage2_relax_perms() branch of kvm_s2_fault_map(); v14 maps nothing read-only',
+        );
+      const ret = realm_map_ipa(w, s2fd.fault_ipa, s2vi.pfn, mappingSize, prot, s2fd.vcpu.memcache);
       return ret !== EAGAIN ? ret : 0;
     },
   );
 }
 
 /**
- * user_mem_abort(s2fd): the shared path and non-gmem memslots (brief §3.4): memcache top-up unless
+ * user_mem_abort(s2fd): the shared path and non-gmem memslots [@linux-mmu.c:2077-2114]: memcache top-up unless
  * a permission fault, pin the PFN, compute prot, map. With the `nonGmemPrivateGuard` toggle a
- * protected-IPA fault on a memslot without guest_memfd returns -EINVAL as v12 did (brief §3.2,
- * UNCERTAIN whether v14 has it). Returns 0 or a negative errno (or a positive RMI status, v14).
+ * protected-IPA fault on a memslot without guest_memfd returns -EINVAL as v12 did [@v12-24];
+ * neither v14 nor the post-v14 mmu.c has that guard [@post-v14-lp-mmu.c:2459]. Returns 0 or a
+ * negative errno (or a positive RMI status, v14).
  */
 export function user_mem_abort(w: World, s2fd: S2FaultDesc): number {
   return call(w, 'user_mem_abort', { fault_ipa: s2fd.fault_ipa, write_fault: s2fd.write }, () => {
@@ -356,7 +381,7 @@ export function user_mem_abort(w: World, s2fd: S2FaultDesc): number {
 
 /**
  * io_mem_abort(vcpu, fault_ipa): MMIO emulation. For a REC without a valid syndrome it injects an
- * SEA (REC_ENTER_FLAG_INJECT_SEA) and returns 1 (brief §3.2 item 7, §8.16); otherwise it fills
+ * SEA (REC_ENTER_FLAG_INJECT_SEA) and returns 1 [@v14-mmio.c:178-185; @v14-inject_fault.c:229-233]; otherwise it fills
  * run->mmio and returns 0 (KVM_EXIT_MMIO).
  */
 export function io_mem_abort(w: World, vcpu: VcpuState, g: Gpa): number {
@@ -380,18 +405,25 @@ export function io_mem_abort(w: World, vcpu: VcpuState, g: Gpa): number {
 }
 
 /**
- * kvm_handle_guest_abort(vcpu): the stage-2 abort handler (brief §3.2). Strips the shared bit to
- * find the memslot; no memslot → io_mem_abort(); a guest_memfd slot and a private-alias fault →
- * gmem_abort(); anything else → user_mem_abort(). 0 from the abort handlers becomes 1 (resume).
+ * kvm_handle_guest_abort(vcpu): the stage-2 abort handler [@linux-mmu.c:2220-2405], as v14 patch 29
+ * changes it for realms [@v14-mmu.c:2299-2482]. An FSC other than a translation, permission or
+ * access-flag fault (or an exclusive/atomic one) → -EFAULT ("Unsupported FSC"). The memslot is
+ * found with the shared bit stripped (kvm_gpa_from_fault()); no memslot → MMIO: io_mem_abort() on
+ * the stripped IPA with FAR's page offset. An access-flag fault goes to handle_access_fault() on
+ * KVM's own table, which a realm does not use (the RMM does not report them; the model returns 1).
+ * A permission fault that is neither a write nor an exec fault hits VM_WARN_ON_ONCE. Then a
+ * guest_memfd memslot and a private-alias fault → gmem_abort(), anything else → user_mem_abort().
+ * A 0 from them becomes 1 (resume the guest).
  */
 export function kvm_handle_guest_abort(w: World, vcpu: VcpuState): number {
   const esr = vcpu.fault.esr;
   const faultIpa = kvm_vcpu_get_fault_ipa(vcpu);
-  let handler: FaultHandler = 'user_mem_abort';
+  let handler: FaultHandler = 'none';
   const ret = call(w, 'kvm_handle_guest_abort', { fault_ipa: faultIpa, esr }, () => {
+    const fn = 'kvm_handle_guest_abort';
     const fsc = esrFsc(esr);
     if (!isTranslationFault(fsc) && !isPermissionFault(fsc) && !isAccessFault(fsc)) {
-      decide(w, 'kvm_handle_guest_abort', `Unsupported FSC ${hex(fsc)}`);
+      decide(w, fn, `Unsupported FSC ${hex(fsc)}: -EFAULT`);
       return EFAULT;
     }
     const g = kvm_gpa_from_fault(w.geom.ipaBits, faultIpa);
@@ -400,13 +432,26 @@ export function kvm_handle_guest_abort(w: World, vcpu: VcpuState): number {
     const write = kvm_is_write_fault(vcpu);
     if (memslot === undefined) {
       handler = 'io_mem_abort';
-      decide(w, 'kvm_handle_guest_abort', `no memslot for gfn ${hex(gfn)}: MMIO`);
+      decide(w, fn, `no memslot for gfn ${hex(gfn)}: MMIO`);
       const withOffset = asIpa(faultIpa | (vcpu.fault.far & 0xfffn));
       return io_mem_abort(w, vcpu, kvm_gpa_from_fault(w.geom.ipaBits, withOffset));
     }
+    if (isAccessFault(fsc)) {
+      decide(
+        w,
+        fn,
+        "access flag fault: handle_access_fault() on KVM's own stage-2 table, which a realm does not use",
+      );
+      return 1;
+    }
     const perm = isPermissionFault(fsc);
     if (perm && !write)
-      WARN_ON_ONCE(w, 'kvm_handle_guest_abort', 'permission fault && !write_fault && !exec_fault');
+      WARN_ON_ONCE(
+        w,
+        fn,
+        'kvm_vcpu_trap_is_permission_fault(vcpu) && !write_fault && !exec_fault',
+        'VM_WARN_ON_ONCE',
+      );
     const s2fd: S2FaultDesc = {
       vcpu,
       fault_ipa: faultIpa,

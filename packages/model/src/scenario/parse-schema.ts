@@ -10,7 +10,7 @@
  * values fit their access size.
  */
 import { MAX_IPA_BITS, MIN_IPA_BITS } from '../arch/geometry.js';
-import { BACKINGS, DEFAULT_TOGGLES, VARIANTS, type ToggleName } from './types.js';
+import { BACKINGS, DEFAULT_TOGGLES, VARIANT_ALIASES, VARIANTS, type ToggleName } from './types.js';
 import {
   ACCESS_SIZES,
   GUEST_OP_ALIASES,
@@ -54,7 +54,7 @@ export function scenarioJsonSchema(): Schema {
         ipa: {
           ...ref('address'),
           description:
-            'The IPA the guest accesses, shared bit included; may lie beyond the realm width (brief §8.18). Aligned to size.',
+            'The IPA the guest accesses, shared bit included; may lie beyond the realm width (the RMM then injects an SEA). Aligned to size.',
         },
         ...(op === 'write'
           ? { value: { ...ref('u64'), description: 'The value written; must fit the access size.' } }
@@ -112,15 +112,16 @@ export function scenarioJsonSchema(): Schema {
         default: SCENARIO_DEFAULTS.description,
       },
       variant: {
-        enum: [...VARIANTS],
+        enum: [...VARIANTS, ...Object.keys(VARIANT_ALIASES)],
         default: SCENARIO_DEFAULTS.variant,
-        description: "v14: the series as posted. fixed: post-v14 rmi.c plus the reviewers' proposals.",
+        description:
+          'v14: the series as posted (cca-host/v14). post-v14-review: the post-v14 development code (gwshan/linux rmi.c, lpieralisi/linux mmu.c) with the fixes proposed in the v14 review. The former name fixed is accepted.',
       },
       seed: { type: 'integer', minimum: 0, maximum: 0xffff_ffff, default: SCENARIO_DEFAULTS.seed },
       toggles: {
         type: 'object',
         description:
-          'Named toggles for behaviour the brief marks uncertain; unlisted toggles keep their defaults.',
+          'Named toggles for behaviour that differs between code versions or that no public code settles; unlisted toggles keep their defaults.',
         properties: toggles,
         additionalProperties: false,
       },
@@ -139,7 +140,8 @@ export function scenarioJsonSchema(): Schema {
         type: 'array',
         maxItems: SCENARIO_LIMITS.maxRanges,
         items: ref('range'),
-        description: 'GPA ranges whose KVM memory attribute starts PRIVATE. Default none.',
+        description:
+          'GPA ranges whose KVM memory attribute is PRIVATE before the realm is activated, besides the guest_memfd memslots vmm.gmemPrivateAtCreation makes private. Default none.',
       },
       ripasRam: {
         type: 'array',
@@ -152,6 +154,12 @@ export function scenarioJsonSchema(): Schema {
           enum: [...ON_MEMORY_FAULT],
           default: SCENARIO_DEFAULTS.onMemoryFault,
           description: 'How the VMM reacts to KVM_EXIT_MEMORY_FAULT.',
+        },
+        gmemPrivateAtCreation: {
+          type: 'boolean',
+          default: SCENARIO_DEFAULTS.gmemPrivateAtCreation,
+          description:
+            "Whether the VMM sets the memory attributes of every guest_memfd memslot to PRIVATE when it creates the slot, as QEMU does since 9.1 (commit bd3bcf69). false: they keep KVM's default, shared.",
         },
       }),
       host: obj(SCENARIO_FIELDS.host, {
@@ -217,7 +225,7 @@ export function scenarioJsonSchema(): Schema {
         SCENARIO_FIELDS.interleave,
         { at: { const: 'after_mmu_seq', default: SCENARIO_DEFAULTS.interleaveAt }, steps: ref('steps') },
         {
-          description: `Steps run between the mmu_seq sample and kvm_fault_lock() of this access's first fault (brief §3.7); nested at most ${SCENARIO_LIMITS.maxInterleaveDepth} deep.`,
+          description: `Steps run between the mmu_seq sample and kvm_fault_lock() of this access's first fault; nested at most ${SCENARIO_LIMITS.maxInterleaveDepth} deep.`,
         },
       ),
       steps: { type: 'array', maxItems: SCENARIO_LIMITS.maxSteps, items: ref('step') },
@@ -272,7 +280,7 @@ export const EXAMPLE_SCENARIO: Json = {
   name: 'shared-read-map-private',
   variant: 'v14',
   seed: 1,
-  toggles: { rmmMasksWnR: true, forceSharedWrite: false },
+  toggles: { rmmEsrBefore4de93bb0: false, forceSharedWrite: false },
   realm: { ipaBits: 41 },
   memslots: [
     {

@@ -14,6 +14,8 @@ import { gpa as toGpa, hva as toHva, ipa as toIpa, PAGE_SIZE, sharedBit } from '
 import {
   BACKINGS,
   DEFAULT_TOGGLES,
+  RETIRED_TOGGLES,
+  VARIANT_ALIASES,
   VARIANTS,
   type AccessSize,
   type Backing,
@@ -71,11 +73,12 @@ export const SCENARIO_DEFAULTS = {
   isv: true,
   vcpu: 0,
   onMemoryFault: 'convert' as const,
+  gmemPrivateAtCreation: true,
   freePages: null,
   interleaveAt: 'after_mmu_seq' as const,
 };
 
-export const REALM_STATES: readonly RealmState[] = ['NEW', 'ACTIVE', 'SYSTEM_OFF'];
+export const REALM_STATES: readonly RealmState[] = ['ACTIVE', 'DEAD', 'SYSTEM_OFF'];
 export const ACCESS_SIZES: readonly AccessSize[] = [1, 2, 4, 8];
 export const ON_MEMORY_FAULT = ['convert', 'stop'] as const;
 
@@ -118,7 +121,7 @@ export const SCENARIO_FIELDS = {
   realm: { required: [], optional: ['ipaBits', 'state'] },
   memslot: { required: ['gpa', 'size', 'hva'], optional: ['guestMemfd', 'backing'] },
   range: { required: ['gpa', 'size'], optional: [] },
-  vmm: { required: [], optional: ['onMemoryFault'] },
+  vmm: { required: [], optional: ['onMemoryFault', 'gmemPrivateAtCreation'] },
   host: { required: [], optional: ['freePages'] },
   interleave: { required: ['steps'], optional: ['at'] },
   guest: {
@@ -369,7 +372,12 @@ export function parseScenario(input: unknown): Scenario {
       ? SCENARIO_DEFAULTS.description
       : string(descriptionIn, 'description', SCENARIO_LIMITS.maxDescriptionChars);
   const variantIn = get(o, 'variant');
-  const variant = variantIn === undefined ? SCENARIO_DEFAULTS.variant : oneOf(variantIn, 'variant', VARIANTS);
+  const variant =
+    variantIn === undefined
+      ? SCENARIO_DEFAULTS.variant
+      : typeof variantIn === 'string' && Object.hasOwn(VARIANT_ALIASES, variantIn)
+        ? (VARIANT_ALIASES[variantIn] as Variant)
+        : oneOf(variantIn, 'variant', VARIANTS);
   const seedIn = get(o, 'seed');
   const seed = seedIn === undefined ? SCENARIO_DEFAULTS.seed : int(seedIn, 'seed', 0, 0xffff_ffff, 'a seed');
 
@@ -392,11 +400,14 @@ export function parseScenario(input: unknown): Scenario {
 
   const vmmIn = get(o, 'vmm');
   let onMemoryFault: 'convert' | 'stop' = SCENARIO_DEFAULTS.onMemoryFault;
+  let gmemPrivateAtCreation: boolean = SCENARIO_DEFAULTS.gmemPrivateAtCreation;
   if (vmmIn !== undefined) {
     const v = object(vmmIn, 'vmm');
     fields(v, 'vmm', SCENARIO_FIELDS.vmm);
     const f = get(v, 'onMemoryFault');
     if (f !== undefined) onMemoryFault = oneOf(f, 'vmm.onMemoryFault', ON_MEMORY_FAULT);
+    const p = get(v, 'gmemPrivateAtCreation');
+    if (p !== undefined) gmemPrivateAtCreation = boolean(p, 'vmm.gmemPrivateAtCreation');
   }
 
   const hostIn = get(o, 'host');
@@ -421,10 +432,19 @@ export function parseScenario(input: unknown): Scenario {
     memslots,
     private: priv,
     ripasRam,
-    vmm: { onMemoryFault },
+    vmm: { onMemoryFault, gmemPrivateAtCreation },
     host: { freePages },
     steps,
   };
+}
+
+/** realm.state NEW was withdrawn: a running vCPU never sees it (its first KVM_RUN activates the realm). */
+function retiredRealmState(): never {
+  throw new ScenarioError(
+    'realm.state',
+    `one of ${REALM_STATES.join(', ')}; NEW was withdrawn: KVM activates the realm on a vCPU's first KVM_RUN, so use DEAD for a realm whose activation failed`,
+    '"NEW"',
+  );
 }
 
 /** Toggle names, from DEFAULT_TOGGLES so that a toggle added there is accepted here. */
@@ -436,6 +456,10 @@ function parseToggles(x: unknown): Toggles {
   if (x === undefined) return { ...DEFAULT_TOGGLES };
   const o = object(x, 'toggles');
   const names = toggleNames();
+  for (const [old, use] of Object.entries(RETIRED_TOGGLES)) {
+    if (get(o, old) !== undefined)
+      throw new ScenarioError(`toggles.${old}`, `no such toggle any more: use ${use}`, 'a retired toggle');
+  }
   fields(o, 'toggles', { required: [], optional: names });
   const out: Record<string, boolean> = { ...DEFAULT_TOGGLES };
   for (const n of names) {
@@ -456,7 +480,12 @@ function parseRealm(x: unknown): Scenario['realm'] {
       bitsIn === undefined
         ? SCENARIO_DEFAULTS.ipaBits
         : int(bitsIn, 'realm.ipaBits', MIN_IPA_BITS, MAX_IPA_BITS, 'an IPA width'),
-    state: stateIn === undefined ? SCENARIO_DEFAULTS.realmState : oneOf(stateIn, 'realm.state', REALM_STATES),
+    state:
+      stateIn === undefined
+        ? SCENARIO_DEFAULTS.realmState
+        : stateIn === 'NEW'
+          ? retiredRealmState()
+          : oneOf(stateIn, 'realm.state', REALM_STATES),
   };
 }
 
@@ -589,7 +618,7 @@ function vcpuOf(o: Obj, path: string): number {
     : int(v, `${path}.vcpu`, 0, SCENARIO_LIMITS.maxVcpus - 1, 'a vCPU id');
 }
 
-/** An access's address: any IPA of at most 52 bits (beyond the realm's width is a scenario, §8.18), aligned to the size. */
+/** An access's address: any IPA of at most 52 bits (beyond the realm's width is allowed: the RMM injects an SEA), aligned to the size. */
 function accessAddress(x: unknown, path: string, size: AccessSize): bigint {
   const v = address(x, path);
   if (v % BigInt(size) !== 0n)
@@ -737,24 +766,17 @@ function rangeJson(r: GpaRange): Json {
 
 function stepJson(s: Step): Json {
   switch (s.actor) {
-    case 'guest':
-      switch (s.op) {
-        case 'read':
-        case 'write': {
-          const base: Record<string, Json> = { guest: s.op, ipa: h(s.ipa) };
-          if (s.op === 'write') base['value'] = h(s.value);
-          base['size'] = s.size;
-          base['isv'] = s.isv;
-          base['vcpu'] = s.vcpu;
-          if (s.interleave)
-            base['interleave'] = { at: s.interleave.at, steps: s.interleave.steps.map(stepJson) };
-          return base;
-        }
-        case 'set_memory_decrypted':
-        case 'set_memory_encrypted':
-          return { guest: s.op, ipa: h(s.ipa), size: h(s.size), vcpu: s.vcpu };
-      }
-      break;
+    case 'guest': {
+      if (s.op === 'set_memory_decrypted' || s.op === 'set_memory_encrypted')
+        return { guest: s.op, ipa: h(s.ipa), size: h(s.size), vcpu: s.vcpu };
+      const base: Record<string, Json> = { guest: s.op, ipa: h(s.ipa) };
+      if (s.op === 'write') base['value'] = h(s.value);
+      base['size'] = s.size;
+      base['isv'] = s.isv;
+      base['vcpu'] = s.vcpu;
+      if (s.interleave) base['interleave'] = { at: s.interleave.at, steps: s.interleave.steps.map(stepJson) };
+      return base;
+    }
     case 'vmm':
       switch (s.op) {
         case 'read':
@@ -787,7 +809,7 @@ export function scenarioToJson(s: Scenario): Json {
     })),
     private: s.private.map(rangeJson),
     ripasRam: s.ripasRam.map(rangeJson),
-    vmm: { onMemoryFault: s.vmm.onMemoryFault },
+    vmm: { onMemoryFault: s.vmm.onMemoryFault, gmemPrivateAtCreation: s.vmm.gmemPrivateAtCreation },
     host: { freePages: s.host.freePages },
     steps: s.steps.map(stepJson),
   };

@@ -6,44 +6,90 @@
  */
 import type { Gpa, Hva, Ipa } from '../types/addr.js';
 
-/** `v14`: the series as posted. `fixed`: post-v14 rmi.c plus the reviewers' proposals (brief §3.5, §3.7). */
-export type Variant = 'v14' | 'fixed';
-export const VARIANTS: readonly Variant[] = ['v14', 'fixed'];
+/**
+ * Which code the kernel side of the model follows:
+ * - `v14`: the series as posted, 2026-05-13 [@v14-00] (the tree cca-host/v14);
+ * - `post-v14-review`: the post-v14 development code — gwshan/linux's rmi.c and lpieralisi/linux's
+ *   mmu.c — which folds in fixes proposed in the v14 review, plus those proposals where no code
+ *   was found (the verification ledger says which, per function).
+ * `fixed`, the earlier name of post-v14-review, is still accepted in scenario files and the CLI.
+ */
+export type Variant = 'v14' | 'post-v14-review';
+export const VARIANTS: readonly Variant[] = ['v14', 'post-v14-review'];
 
-/** QEMU-like RAM backends (brief §7, §8). */
+/** Former names of variants, still accepted. */
+export const VARIANT_ALIASES: Readonly<Record<string, Variant>> = { fixed: 'post-v14-review' };
+
+/** What each variant follows, in a few words (pages and diagrams label themselves with it). */
+export const VARIANT_INFO: Readonly<
+  Record<Variant, { readonly short: string; readonly label: string; readonly tree: string }>
+> = {
+  v14: {
+    short: 'v14',
+    label: 'v14 as posted',
+    tree: 'linux-arm/linux-cca cca-host/v14',
+  },
+  'post-v14-review': {
+    short: 'post-v14',
+    label: 'post-v14 code + review fixes',
+    tree: 'gwshan/linux 0242b60a (rmi.c), lpieralisi/linux 241a866f (mmu.c)',
+  },
+};
+
+/** A variant name, or a former one, as a Variant; undefined when it is neither. */
+export function toVariant(name: string): Variant | undefined {
+  return (VARIANTS as readonly string[]).includes(name)
+    ? (name as Variant)
+    : Object.hasOwn(VARIANT_ALIASES, name)
+      ? VARIANT_ALIASES[name]
+      : undefined;
+}
+
+/** QEMU-like RAM backends: memory-backend-ram (share=off/on), THP, hugetlbfs [@qemu-hostmem-ram.c; @qemu-mmap-alloc.c]. */
 export type Backing = 'anon-private' | 'anon-shared' | 'thp' | 'hugetlb-2m';
 export const BACKINGS: readonly Backing[] = ['anon-private', 'anon-shared', 'thp', 'hugetlb-2m'];
 
 /**
- * Named toggles for behaviour the brief marks UNCERTAIN or for local changes seen in the thread.
- * Every toggle has a default; the parser fills it in.
+ * Named toggles for behaviour the sources leave uncertain, for RMM versions other than the one the
+ * site follows, and for local changes seen in the v14 thread. Every toggle has a default; the
+ * parser fills it in. TOGGLE_INFO documents each with its sources.
  */
 export interface Toggles {
-  /** TF-RMM since 4de93bb0 hides WnR for protected and ISV=0 aborts (brief §2.2 items 4–5). Default true. */
-  readonly rmmMasksWnR: boolean;
-  /** The local change in the seed thread that forces W for shared-space faults (brief §7, msg 151). Default false. */
+  /**
+   * The RMM sanitises ESR as TF-RMM did before commit 4de93bb0: unprotected aborts without a
+   * valid syndrome (ISV=0) take the emulatable path. Default false (TF-RMM since 4de93bb0).
+   */
+  readonly rmmEsrBefore4de93bb0: boolean;
+  /** The local change in the seed thread that forces W for shared-space faults. Default false. */
   readonly forceSharedWrite: boolean;
-  /** The unknown "corresponding TF-RMM change" of brief §9.1 hypothesis (a). Default false. */
+  /** The unknown "corresponding TF-RMM change" the MAP_PRIVATE fix needs (a hypothesis). Default false. */
   readonly rmmRevealsWriteOnPermissionFault: boolean;
   /**
    * A protected-IPA fault on a memslot without guest_memfd returns -EINVAL from user_mem_abort, as
-   * v12 did; v14's patch 29 diff does not show the guard (brief §3.2, §9.4, UNCERTAIN). Default false.
+   * v12 did; the v14 patches do not have the guard. Default false.
    */
   readonly nonGmemPrivateGuard: boolean;
 }
 export type ToggleName = keyof Toggles;
 export const DEFAULT_TOGGLES: Toggles = {
-  rmmMasksWnR: true,
+  rmmEsrBefore4de93bb0: false,
   forceSharedWrite: false,
   rmmRevealsWriteOnPermissionFault: false,
   nonGmemPrivateGuard: false,
 };
 
-/** One row of TOGGLE_INFO: what a toggle means, where the brief says so, and whether it is uncertain. */
+/** Toggles that were renamed or withdrawn, with what to use instead (the parser names it). */
+export const RETIRED_TOGGLES: Readonly<Record<string, string>> = {
+  rmmMasksWnR:
+    'rmmEsrBefore4de93bb0 (with the opposite sense): no TF-RMM version reported WnR for protected aborts, and before commit 4de93bb0 an unprotected abort without a valid syndrome lost IL as it kept WnR',
+};
+
+/** One row of TOGGLE_INFO: what a toggle means, its primary sources, and whether it is uncertain. */
 export interface ToggleInfo {
   readonly name: ToggleName;
   readonly default: boolean;
   readonly description: string;
+  /** Citations of the primary sources, in the citation syntax of src/sources/cite.ts. */
   readonly source: string;
   readonly uncertain: boolean;
 }
@@ -51,45 +97,51 @@ export interface ToggleInfo {
 /** Every toggle, documented (the site's toggle table and the CLI's help are generated from it). */
 export const TOGGLE_INFO: readonly ToggleInfo[] = [
   {
-    name: 'rmmMasksWnR',
-    default: true,
+    name: 'rmmEsrBefore4de93bb0',
+    default: false,
     description:
-      'The RMM hides WnR from the host for protected-IPA aborts and for unprotected aborts without a valid syndrome (ISV=0), as TF-RMM does since commit 4de93bb0. Off: the pre-2026-04 behaviour, where WnR is reported.',
-    source: 'brief §2.2 items 4–5, §2.3; TF-RMM 4de93bb0',
+      'The RMM reports realm data aborts as TF-RMM did before commit 4de93bb0 (2026-04-14): an abort at an unprotected IPA without a valid syndrome (ISV=0) goes through the emulatable path, so the host sees WnR, SAS and SF but not IL (a level-3 write translation fault reads 0x90000047, not 0x92000007), FAR keeps the page offset and gprs[0] holds the low bytes of the register the instruction names. Off: TF-RMM since that commit, which keeps IL and hides WnR on that path. Protected-IPA aborts hide WnR in both.',
+    source: '[@tf-rmm-4de93bb0; @tf-rmm handle_data_abort(); @tf-rmm-before-4de93bb0-exit.c:210-278]',
     uncertain: false,
   },
   {
     name: 'forceSharedWrite',
     default: false,
     description:
-      "Gavin Shan's local debug change: force write permission into every shared-space stage-2 mapping. With a MAP_PRIVATE backend it maps the shared zero page writable — the seed's bug.",
-    source: 'brief §7 (S-THREAD msg 151), §8.6',
+      "Gavin Shan's local debug change: write permission forced into every shared-space stage-2 mapping, so that QEMU was not stopped by -EFAULT. With a MAP_PRIVATE backend it maps the shared zero page writable — the seed's bug.",
+    source: '[@v14-29-shan-0626a; @v14-29-poulose-0626a; @v14-29-shan-0626b]',
     uncertain: false,
   },
   {
     name: 'rmmRevealsWriteOnPermissionFault',
     default: false,
     description:
-      'The unknown "corresponding TF-RMM change": the RMM reports WnR for permission faults on unprotected IPAs, so KVM can tell a write to a read-only shared mapping from a read (hypothesis (a)). Off: the write is invisible and a read-only mapping is never upgraded.',
-    source: 'brief §8.8, §9.1 (S-THREAD msg 152)',
+      'The "corresponding tf-RMM change" the MAP_PRIVATE fix needs, whose content is not public: here, the RMM reports WnR for permission faults on unprotected IPAs, so KVM can tell a write to a read-only shared mapping from a read. Off: TF-RMM main, which hides WnR for aborts without a valid syndrome, so such a write looks like a read and a read-only mapping is never upgraded.',
+    source: '[@v14-29-poulose-0626a; @tf-rmm handle_data_abort()]',
     uncertain: true,
   },
   {
     name: 'nonGmemPrivateGuard',
     default: false,
     description:
-      'user_mem_abort() refuses (-EINVAL) a protected-IPA fault on a memslot without guest_memfd, as v12 did. Off: v14 as posted maps an ordinary host page through realm_map_protected().',
-    source: 'brief §3.2, §9.4 (S-V12; S-THREAD msg 38)',
-    uncertain: true,
+      "user_mem_abort() refuses (-EINVAL) a protected-IPA fault on a memslot without guest_memfd, as v12 did. Off: neither v14 nor the post-v14 mmu.c has such a guard — a memslot without guest_memfd sends every fault to user_mem_abort(), and v14 patch 37 refuses only kvm_phys_addr_ioremap() for realms — so such a fault reaches realm_map_protected() with the VMM's own host page.",
+    source: '[@v12-24; @v14-37; @v14-mmu.c:2482; @post-v14-lp-mmu.c:2459]',
+    uncertain: false,
   },
 ];
 
-export type RealmState = 'NEW' | 'ACTIVE' | 'SYSTEM_OFF';
+/**
+ * The realm's state when the steps run. ACTIVE: created and activated, as the first KVM_RUN does.
+ * DEAD: activation failed (the model makes kvm_create_rec() fail), so KVM's realm state is
+ * REALM_STATE_DEAD and the RMM's realm is still NEW. SYSTEM_OFF: activated, then a vCPU called
+ * PSCI SYSTEM_OFF, so the RMM's realm is SYSTEM_OFF while KVM's is still ACTIVE.
+ */
+export type RealmState = 'ACTIVE' | 'DEAD' | 'SYSTEM_OFF';
 
 export interface RealmConfig {
   /** IPA width, 32…52. The shared bit is bit ipaBits-1. */
   readonly ipaBits: number;
-  /** Realm state while the steps run. Default ACTIVE (activation happens before the first step). */
+  /** Realm state while the steps run (see RealmState). Default ACTIVE. */
   readonly state: RealmState;
 }
 
@@ -170,7 +222,7 @@ export type VmmStep =
 
 /**
  * Steps that run inside the first fault of a guest access, in the window between
- * `mmu_seq = kvm->mmu_invalidate_seq` and `kvm_fault_lock()` (brief §3.7, scenarios 12 and 13).
+ * `mmu_seq = kvm->mmu_invalidate_seq` and `kvm_fault_lock()` [@linux-mmu.c:1821-1862; @linux-mmu.c:1989-2075].
  * A guest step here is another vCPU's access, run to completion inside the window.
  */
 export interface Interleave {
@@ -188,13 +240,18 @@ export interface Scenario {
   readonly toggles: Toggles;
   readonly realm: RealmConfig;
   readonly memslots: readonly Memslot[];
-  /** GPA ranges whose KVM memory attribute starts PRIVATE. Default none. */
+  /** GPA ranges made PRIVATE before activation besides what vmm.gmemPrivateAtCreation does. Default none. */
   readonly private: readonly GpaRange[];
   /** What RMI_RTT_INIT_RIPAS sets to RAM at activation. Default: every guest_memfd memslot. */
   readonly ripasRam: readonly GpaRange[];
   readonly vmm: {
     /** How the VMM reacts to KVM_EXIT_MEMORY_FAULT: convert (as kvm_convert_memory) or stop. Default convert. */
     readonly onMemoryFault: 'convert' | 'stop';
+    /**
+     * Whether the VMM makes every guest_memfd memslot PRIVATE when it creates it, as QEMU does
+     * since 9.1 [@qemu-bd3bcf69]. false: the attributes keep KVM's default, shared. Default true.
+     */
+    readonly gmemPrivateAtCreation: boolean;
   };
   readonly host: {
     /**

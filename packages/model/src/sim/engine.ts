@@ -5,29 +5,18 @@
  */
 import { stage2Geometry } from '../arch/geometry.js';
 import type { Scenario, Step, Variant } from '../scenario/types.js';
-import { VARIANTS } from '../scenario/types.js';
-import { RMI_RTT_INIT_RIPAS, RMI_GRANULE_RANGE_DELEGATE } from '../rmm/rmi.js';
-import { setGranule } from '../rmm/rtt.js';
-import { find_map_level, realm_create_rtt_levels } from '../kernel/rmi.js';
-import { setRangeAttr } from '../kernel/memattr.js';
+import { toVariant, VARIANTS } from '../scenario/types.js';
+import { kvm_activate_realm } from '../kernel/realm.js';
+import { kvm_vm_set_mem_attributes } from '../kernel/memattr.js';
 import { guestAccess, guestSetMemory } from '../guest/guest.js';
 import { allocPages } from '../vmm/host.js';
 import { vmmDiscard, vmmRead, vmmSetAttributes, vmmWrite, type OpResult } from '../vmm/qemu.js';
-import { RMI_STATUS } from '../rmm/constants.js';
+import { KernelLivelock } from './errors.js';
 import { Prng } from './prng.js';
 import { checkInvariants } from './invariants.js';
 import type { RunResult, StepSummary, Violation } from './result.js';
 import { hex, type TraceEvent } from './trace.js';
-import {
-  call,
-  decide,
-  newAcc,
-  Tracer,
-  type Rtte,
-  type StepAcc,
-  type VcpuState,
-  type World,
-} from './world.js';
+import { decide, newAcc, Tracer, type Rtte, type StepAcc, type VcpuState, type World } from './world.js';
 
 export interface RunOptions {
   /** Overrides `scenario.variant`. */
@@ -62,7 +51,7 @@ function needBig(v: unknown, what: string): asserts v is bigint {
 export function validateScenario(sc: Scenario): void {
   const g = stage2Geometry(sc.realm.ipaBits);
   need(Number.isSafeInteger(sc.seed), 'seed', 'a safe integer', sc.seed);
-  need(VARIANTS.includes(sc.variant), 'variant', 'v14 or fixed', sc.variant);
+  need(VARIANTS.includes(sc.variant), 'variant', `one of ${VARIANTS.join(', ')}`, sc.variant);
   sc.memslots.forEach((m, i) => {
     needBig(m.gpa, `memslots[${i}].gpa`);
     needBig(m.size, `memslots[${i}].size`);
@@ -148,7 +137,8 @@ export function validateScenario(sc: Scenario): void {
 export function createWorld(sc: Scenario, variant: Variant, trace: boolean, budget: number): World {
   const geom = stage2Geometry(sc.realm.ipaBits);
   const events: TraceEvent[] | null = trace ? [] : null;
-  const root = { level: geom.startLevel, base: 0n, pa: 0n, entries: new Array<Rtte>(geom.rootEntries) };
+  // RMI_REALM_CREATE builds the real root at setup; until then there is none.
+  const root = { level: geom.startLevel, base: 0n, pa: 0n, entries: [] as Rtte[] };
   const w: World = {
     sc,
     variant,
@@ -164,82 +154,46 @@ export function createWorld(sc: Scenario, variant: Variant, trace: boolean, budg
       byPfn: new Map(),
     },
     kvm: {
-      realmState: sc.realm.state,
+      realmState: 'NONE',
+      rd: 0n,
       mmuInvalidateSeq: 0,
+      mmuInvalidateInProgress: 0,
       privateAttr: [],
       gmem: new Map(),
       vcpus: new Map(),
       warnedOnce: new Set(),
+      vmDead: false,
     },
     host: { pages: new Map(), pte: new Map(), zeroPfn: 0n, freePages: sc.host.freePages },
     vmm: { mmio: new Map() },
     hooks: { afterMmuSeq: null },
   };
-  const half = geom.rootEntries / 2;
-  for (let i = 0; i < geom.rootEntries; i++)
-    root.entries[i] = i < half ? { s: 'unassigned', ripas: 'empty' } : { s: 'unassigned_ns' };
   return w;
 }
 
 /**
- * Realm creation and activation (v14 patches 27–28, brief §3.6, §4.2): the RD and the root RTTs
- * are delegated (rtt_level_start, rtt_num_start = root tables), then kvm_activate_realm() →
- * set_ripas_of_protected_regions() runs RMI_RTT_INIT_RIPAS over `ripasRam`, creating RTTs only
- * down to find_map_level() (so a 1 GiB-aligned slot is RAM at L1), then the realm is ACTIVE.
+ * The scenario's setup, in the order a VMM and KVM do it: the VMM creates the memslots — and QEMU
+ * sets every guest_memfd memslot PRIVATE as it does so (vmm.gmemPrivateAtCreation,
+ * [@qemu-kvm-all.c:1612-1619]), plus the scenario's `private` ranges — then the first KVM_RUN
+ * creates and activates the realm (kvm_activate_realm(), src/kernel/realm.ts). With realm.state
+ * SYSTEM_OFF a vCPU has since called PSCI SYSTEM_OFF, which the RMM records in its realm state.
  */
 export function activateRealm(w: World): void {
   w.host.zeroPfn = allocPages(w, 1n, 'zero');
-  call(
-    w,
-    'kvm_create_realm',
-    { rtt_level_start: w.geom.startLevel, rtt_num_start: w.geom.rootTables },
-    () => {
-      const rd = allocPages(w, 1n, 'kernel') << 12n;
-      RMI_GRANULE_RANGE_DELEGATE(w, rd, rd + 0x1000n);
-      setGranule(w, rd, 'rd');
-      const rootPfn = allocPages(w, BigInt(w.geom.rootTables), 'kernel');
-      const rootPa = rootPfn << 12n;
-      RMI_GRANULE_RANGE_DELEGATE(w, rootPa, rootPa + BigInt(w.geom.rootTables) * 0x1000n);
-      for (let i = 0; i < w.geom.rootTables; i++) setGranule(w, rootPa + BigInt(i) * 0x1000n, 'rtt');
-      (w.rmm.root as { pa: bigint }).pa = rootPa;
-      decide(
-        w,
-        'kvm_create_realm',
-        `RMI_REALM_CREATE: RTT root at L${w.geom.startLevel}, ${w.geom.rootEntries} entries in ${w.geom.rootTables} table(s); IPA width ${w.geom.ipaBits}`,
-      );
-      return 0;
-    },
-  );
-  call(w, 'kvm_activate_realm', {}, () => {
-    call(w, 'set_ripas_of_protected_regions', {}, () => {
-      for (const r of w.sc.ripasRam) {
-        let addr = r.gpa as bigint;
-        const end = r.gpa + r.size;
-        const level = find_map_level(w, addr, end);
-        if (level > w.geom.startLevel) realm_create_rtt_levels(w, addr, w.geom.startLevel, level, null);
-        for (let guard = 0; addr < end && guard < 1_000_000; guard++) {
-          const res = RMI_RTT_INIT_RIPAS(w, addr, end);
-          if (res.status === RMI_STATUS.RMI_ERROR_RTT && res.index < 3) {
-            realm_create_rtt_levels(w, addr, res.index, res.index + 1, null);
-            continue;
-          }
-          if (res.status !== RMI_STATUS.RMI_SUCCESS)
-            throw new Error(`RMI_RTT_INIT_RIPAS failed at ${hex(addr)} (${hex(res.ret)})`);
-          addr = res.out['top'] ?? end;
-        }
-      }
-      return 0;
-    });
-    w.rmm.realmState = 'ACTIVE';
+  if (w.sc.vmm.gmemPrivateAtCreation)
+    for (const m of w.sc.memslots) if (m.guestMemfd) kvm_vm_set_mem_attributes(w, m.gpa, m.size, true);
+  for (const r of w.sc.private) kvm_vm_set_mem_attributes(w, r.gpa, r.size, true);
+  const ret = kvm_activate_realm(w);
+  if (ret !== 0 && w.sc.realm.state !== 'DEAD')
+    throw new Error(`the realm could not be activated: kvm_activate_realm() returned ${ret}`);
+  if (w.sc.realm.state === 'SYSTEM_OFF') {
+    w.rmm.realmState = 'SYSTEM_OFF';
     decide(
       w,
-      'kvm_activate_realm',
-      `RMI_REALM_ACTIVATE: RMM realm ACTIVE; KVM realm->state ${w.kvm.realmState}`,
+      'setup',
+      "a vCPU called PSCI SYSTEM_OFF: the RMM's realm is SYSTEM_OFF, KVM's state stays ACTIVE",
     );
-    return 0;
-  });
-  for (const r of w.sc.private)
-    w.kvm.privateAttr = setRangeAttr(w.kvm.privateAttr, r.gpa >> 12n, (r.gpa + r.size) >> 12n, true);
+  }
 }
 
 function getVcpu(w: World, id: number): VcpuState {
@@ -255,7 +209,13 @@ function getVcpu(w: World, id: number): VcpuState {
       mmioReadPending: null,
     };
     w.kvm.vcpus.set(id, v);
-    w.rmm.recs.set(id, { setRipas: null, enterFlags: 0, enterGprs0: 0n });
+    w.rmm.recs.set(id, {
+      setRipas: null,
+      enterFlags: 0,
+      enterGprs0: 0n,
+      lastExitEsr: null,
+      lastExitUnprotected: false,
+    });
   }
   return v;
 }
@@ -340,6 +300,16 @@ export function runStep(w: World, s: Step): OpResult {
   }
 }
 
+/** runStep(), with a livelock of the modelled code turned into the step's outcome. */
+function runStepOrLivelock(w: World, s: Step): OpResult {
+  try {
+    return runStep(w, s);
+  } catch (e) {
+    if (e instanceof KernelLivelock) return { outcome: 'kernel_livelock' };
+    throw e;
+  }
+}
+
 function runNested(w: World, steps: readonly Step[]): void {
   for (const s of steps) {
     if (w.t.on) w.t.ev({ type: 'step', index: -2, what: `interleaved: ${describeStep(s)}` });
@@ -360,34 +330,35 @@ const settle = <T>(list: readonly T[]): readonly T[] => (list.length === 0 ? NOT
 
 /**
  * The summary of one step: `value` and `errno` only where the step has them, in the key order the
- * JSON output shows (outcome, value, exits, errno, faults, rmi, warnings).
+ * JSON output shows (outcome, value, exits, errno, rsi, rsiResponse, faults, rmi, warnings).
  */
 function stepSummary(r: OpResult, acc: StepAcc): StepSummary {
-  const { outcome, value, errno } = r;
+  const { outcome, value, errno, rsi, rsiResponse } = r;
   // The summaries live as long as the result: keep exact-size copies, not the step's growable lists.
-  const exits = settle(acc.exits);
-  const faults = settle(acc.faults);
-  const rmi = settle(acc.rmi);
-  const warnings = settle(acc.warnings);
-  if (errno === undefined) {
-    return value === undefined
-      ? { outcome, exits, faults, rmi, warnings }
-      : { outcome, value, exits, faults, rmi, warnings };
-  }
-  return value === undefined
-    ? { outcome, exits, errno, faults, rmi, warnings }
-    : { outcome, value, exits, errno, faults, rmi, warnings };
+  // Keys are added in the order the JSON output shows them.
+  const sum: { -readonly [K in keyof StepSummary]?: StepSummary[K] } = { outcome };
+  if (value !== undefined) sum.value = value;
+  sum.exits = settle(acc.exits);
+  if (errno !== undefined) sum.errno = errno;
+  if (rsi !== undefined) sum.rsi = rsi;
+  if (rsiResponse !== undefined) sum.rsiResponse = rsiResponse;
+  sum.faults = settle(acc.faults);
+  sum.rmi = settle(acc.rmi);
+  sum.warnings = settle(acc.warnings);
+  return sum as StepSummary;
 }
 
 /**
- * Run a scenario under a variant (default: the scenario's own). Never throws for behaviour the
- * brief describes; throws RangeError/TypeError for bad model-API input, ModelInvariantError for an
+ * Run a scenario under a variant (default: the scenario's own). Never throws for behaviour of the
+ * code it models; throws RangeError/TypeError for bad model-API input, ModelInvariantError for an
  * impossible state and StepBudgetExceeded when the work budget runs out.
  */
 export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResult {
   validateScenario(scenario);
-  const variant = opts.variant ?? scenario.variant;
-  if (!VARIANTS.includes(variant)) throw new RangeError(`variant: expected v14 or fixed, got ${variant}`);
+  const asked = opts.variant ?? scenario.variant;
+  const variant = toVariant(asked);
+  if (variant === undefined)
+    throw new RangeError(`variant: expected one of ${VARIANTS.join(', ')}, got ${JSON.stringify(asked)}`);
   const budget = opts.budget ?? DEFAULT_BUDGET;
   if (!Number.isSafeInteger(budget) || budget <= 0)
     throw new RangeError(`budget: expected a positive integer, got ${String(budget)}`);
@@ -400,7 +371,7 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
   scenario.steps.forEach((s, i) => {
     w.t.acc = newAcc();
     if (w.t.on) w.t.ev({ type: 'step', index: i, what: describeStep(s) });
-    const r = runStep(w, s);
+    const r = runStepOrLivelock(w, s);
     const acc = w.t.acc;
     if (w.t.on) w.t.ev({ type: 'outcome', index: i, outcome: r.outcome });
     for (const v of checkInvariants(w, i)) {

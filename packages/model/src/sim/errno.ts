@@ -7,6 +7,7 @@ export const ERRNO = {
   EPERM: 1,
   ENOENT: 2,
   EINTR: 4,
+  EIO: 5,
   ENXIO: 6,
   ENOEXEC: 8,
   EAGAIN: 11,
@@ -19,6 +20,7 @@ export const ERRNO = {
 export type ErrnoName = keyof typeof ERRNO;
 
 export const EPERM = -ERRNO.EPERM;
+export const EIO = -ERRNO.EIO;
 export const ENXIO = -ERRNO.ENXIO;
 export const ENOEXEC = -ERRNO.ENOEXEC;
 export const EAGAIN = -ERRNO.EAGAIN;

@@ -1,7 +1,8 @@
 /**
  * What the model deliberately leaves out or simplifies, with the reason, so the documentation can
- * be honest about its limits (design.md §2). Items marked INFERRED are the model's reading where
- * the brief gives no source.
+ * be honest about its limits. Per-function omissions are in the verification ledger
+ * (src/sources/ledger-rows.ts); these are the ones that cut across functions. Items marked
+ * INFERRED are the model's reading where no code settles it.
  */
 export interface ModelLimit {
   readonly what: string;
@@ -10,40 +11,32 @@ export interface ModelLimit {
 
 export const NOT_MODELLED: readonly ModelLimit[] = [
   {
-    what: 'RTT folding after unmaps (realm_fold_rtt_level) and RTT destruction (RMI_RTT_DESTROY, kvm_destroy_realm)',
-    why: 'Folding changes no fault-path outcome in the 20 scenarios; tables stay unfolded. RMI_RTT_FOLD exists in the RMM model and is tested on its own.',
+    what: 'RTT destruction (RMI_RTT_DESTROY, RMI_REALM_DESTROY, kvm_destroy_realm) and realm teardown',
+    why: 'Teardown is not on the fault path; every scenario ends with the realm alive. Folding after unmaps (realm_fold_rtt_level, RMI_RTT_FOLD) is modelled.',
   },
   {
     what: 'Non-realm stage 2 (kvm_pgtable_stage2_map/relax_perms), nested virtualisation, dirty logging, MTE',
-    why: 'The brief covers realms; these branches of user_mem_abort are not taken for a REC.',
+    why: 'These branches of the fault path are not taken for a REC; where v14 would reach relax_perms on a realm the model reports it instead of simulating KVM\u2019s unused page table.',
   },
   {
-    what: 'Instruction aborts, access-flag faults, S1PTW, cache-maintenance aborts, SError/SEA routing to the host',
-    why: 'The guest model issues loads, stores and RSI calls only (brief §8 needs no others).',
+    what: 'Instruction aborts, S1PTW, cache-maintenance aborts, SError routing to the host',
+    why: 'The guest model issues loads, stores and RSI_IPA_STATE_SET only. External aborts and the RMM\u2019s own SEA injection (RIPAS EMPTY, IPA beyond the realm width) are modelled.',
   },
   {
     what: 'Device (PFNMAP/MIXEDMAP) and non-cacheable host memory',
     why: 'MMIO is modelled through io_mem_abort (no memslot); memslots are RAM backends.',
   },
   {
-    what: 'Stateful RMI operations (RMI_INCOMPLETE) and RMI_BUSY/RMI_BLOCKED retries',
-    why: 'v14 fault-path commands complete in one call in every scenario of the brief.',
-  },
-  {
-    what: "The RMM's own validation of RSI_IPA_STATE_SET ranges",
-    why: "The model forwards the request so that KVM's check in rec_exit_ripas_change is reachable (§8.20); TF-RMM may reject such a range itself (INFERRED).",
-  },
-  {
-    what: "The RMM's realm state during the steps",
-    why: "realm.state is KVM's view (realm->state); the RMM realm is ACTIVE after activation, so a 'NEW' realm still runs its REC (§8.19 only needs KVM's check).",
+    what: 'Stateful RMI operations (SRO, RMI_INCOMPLETE), descriptor lists, RMI_BUSY/RMI_BLOCKED from the RMM',
+    why: 'TF-RMM 9a7f8ef4\u2019s default build never yields on the fault-path commands [@tf-rmm-rtt_map.c:51-65]; the kernel\u2019s retry loops are modelled, and a loop that cannot progress is reported as a livelock.',
   },
   {
     what: 'Concurrency beyond the mmu_seq window',
-    why: "Other vCPUs and the VMM run only at the one point scenarios 12–13 need: between the mmu_seq sample and kvm_fault_lock() (interleave 'after_mmu_seq').",
+    why: "Other vCPUs and the VMM run only at the one point where ordering changes a fault's outcome: between the mmu_seq sample and kvm_fault_lock() (interleave 'after_mmu_seq').",
   },
   {
     what: 'kvm_gmem_get_pfn() failures (e.g. -EHWPOISON) and HWPOISON from GUP',
-    why: 'No scenario needs them; guest_memfd allocation always succeeds.',
+    why: 'guest_memfd allocation always succeeds in the model.',
   },
   {
     what: 'The THP huge zero page',
@@ -51,11 +44,11 @@ export const NOT_MODELLED: readonly ModelLimit[] = [
   },
   {
     what: 'KVM_EXIT_MEMORY_FAULT R/W/X flag bits',
-    why: 'Mainline ignores is_write/is_exec (brief §4.3); only KVM_MEMORY_EXIT_FLAG_PRIVATE is set.',
+    why: 'kvm_prepare_memory_fault_exit() does not pass is_write/is_exec on; only KVM_MEMORY_EXIT_FLAG_PRIVATE is set [@linux-kvm_host.h:2513-2526].',
   },
   {
     what: 'The v12 (RMM 1.0) command set',
-    why: 'Variants are v14 and fixed; v12 appears in the brief only as a comparison (§3.5).',
+    why: 'The variants are v14 and the post-v14 code; v12 is cited only where v14 dropped something it had [@v12-24].',
   },
   {
     what: "The guest's stage-1 page tables, swiotlb and virtio",
@@ -63,10 +56,10 @@ export const NOT_MODELLED: readonly ModelLimit[] = [
   },
   {
     what: 'X in stage-2 prot',
-    why: 'ARM64_HAS_CACHE_DIC is assumed, so X is always set (consistent with the seed prot=0xf; INFERRED).',
+    why: 'ARM64_HAS_CACHE_DIC is assumed, so X is always set on cacheable memory (consistent with the seed\u2019s prot=0xf [@v14-29-shan-0625]; INFERRED).',
   },
   {
-    what: 'realm_unmap_shared_range on RMI_ERROR_RTT',
-    why: 'At a level ≥ find_map_level() it skips ahead, shallower it creates RTTs with mc = NULL and retries (brief §3.7); the RMM reports an unassigned entry with progress to the end of that entry (INFERRED).',
+    what: 'RECs other than the faulting vCPU\u2019s, PSCI, host calls, timers and the vGIC',
+    why: 'They do not change how a stage-2 fault is handled; vCPUs share the realm\u2019s RTTs and memory.',
   },
 ];

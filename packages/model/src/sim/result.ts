@@ -5,13 +5,21 @@
 import type { Gpa, Ipa } from '../types/addr.js';
 
 /** How one scenario step ended (issue 3, "outcome"). */
-export type Outcome = 'completed' | 'guest_sea' | 'vmm_exit' | 'kvm_run_error' | 'no_progress';
+export type Outcome =
+  | 'completed'
+  | 'guest_sea'
+  | 'vmm_exit'
+  | 'kvm_run_error'
+  | 'no_progress'
+  /** The host kernel would loop forever in a function of the modelled code (see KernelLivelock). */
+  | 'kernel_livelock';
 export const OUTCOMES: readonly Outcome[] = [
   'completed',
   'guest_sea',
   'vmm_exit',
   'kvm_run_error',
   'no_progress',
+  'kernel_livelock',
 ];
 
 export type ExitReason = 'KVM_EXIT_MEMORY_FAULT' | 'KVM_EXIT_MMIO';
@@ -25,7 +33,12 @@ export interface ExitSummary {
   readonly isWrite?: boolean;
 }
 
-export type FaultHandler = 'gmem_abort' | 'user_mem_abort' | 'io_mem_abort' | 'rmm_injected_sea';
+/**
+ * What kvm_handle_guest_abort() dispatched the fault to; `none` when it returned before calling a
+ * handler (an unsupported FSC, an access-flag fault); `rmm_injected_sea` when the RMM handled the
+ * abort itself and KVM never saw it.
+ */
+export type FaultHandler = 'gmem_abort' | 'user_mem_abort' | 'io_mem_abort' | 'none' | 'rmm_injected_sea';
 
 export interface FaultSummary {
   readonly ipa: Ipa;
@@ -51,6 +64,10 @@ export interface StepSummary {
   readonly exits: readonly ExitSummary[];
   /** errno name when KVM_RUN failed: EFAULT, EINVAL, ENOMEM, … */
   readonly errno?: string;
+  /** For a guest RSI call: the status the realm got in X0 (RSI_SUCCESS, RSI_ERROR_INPUT). */
+  readonly rsi?: string;
+  /** For a guest RSI_IPA_STATE_SET that exited to the host: the response in X2 (RSI_ACCEPT, RSI_REJECT). */
+  readonly rsiResponse?: string;
   readonly faults: readonly FaultSummary[];
   readonly rmi: readonly RmiSummary[];
   /** Functions whose WARN_ON fired, in order. */

@@ -49,23 +49,40 @@ export type TraceEvent =
       readonly to: string;
     }
   /** A WARN_ON / VM_WARN_ON_ONCE fired in `fn`. */
-  | { readonly type: 'warn_on'; readonly depth: number; readonly fn: string; readonly cond: string }
-  /** The REC exited to the host (what the RMM wrote into rec_exit). */
+  | {
+      readonly type: 'warn_on';
+      readonly depth: number;
+      readonly fn: string;
+      readonly cond: string;
+      /** The macro when it is not WARN_ON (WARN, WARN_ON_ONCE, VM_WARN_ON_ONCE, WARN_RATELIMIT). */
+      readonly macro?: string;
+      /** What made it fire in this run. */
+      readonly note?: string;
+    }
+  /**
+   * The REC exited to the host: what the RMM wrote into rec_exit that means something for this
+   * exit reason (the syndrome for a synchronous exit, the requested range for a RIPAS change).
+   */
   | {
       readonly type: 'rec_exit';
       readonly depth: number;
-      readonly reason: 'RMI_EXIT_SYNC' | 'RMI_EXIT_RIPAS_CHANGE';
+      readonly reason: 'RMI_EXIT_SYNC';
       readonly esr: bigint;
       readonly far: bigint;
       readonly hpfar: bigint;
       readonly gprs0: bigint;
+    }
+  | {
+      readonly type: 'rec_exit';
+      readonly depth: number;
+      readonly reason: 'RMI_EXIT_RIPAS_CHANGE';
       readonly ripasBase: bigint;
       readonly ripasTop: bigint;
       readonly ripas: number;
     }
   /** The RMM entered the REC with these flags from the host. */
   | { readonly type: 'rec_enter'; readonly depth: number; readonly flags: readonly string[] }
-  /** The RMM injected an SEA into the realm, without exiting to the host (brief §2.2). */
+  /** The RMM injected an SEA into the realm, without exiting to the host [@tf-rmm-exit.c:228-256]. */
   | { readonly type: 'rmm_inject_sea'; readonly depth: number; readonly ipa: bigint; readonly why: string }
   /** KVM_RUN returned to the VMM. */
   | {

@@ -4,17 +4,17 @@
  * nothing outside the engine sees it (design.md §1).
  */
 import type { Stage2Geometry } from '../arch/geometry.js';
-import type { Scenario, Toggles, Variant, RealmState } from '../scenario/types.js';
+import type { Scenario, Toggles, Variant } from '../scenario/types.js';
 import type { Ripas } from '../rmm/constants.js';
 import type { Outcome, ExitSummary, FaultSummary, RmiSummary } from './result.js';
 import type { Args, TraceEvent } from './trace.js';
 import { formatCRet } from './errno.js';
-import { StepBudgetExceeded } from './errors.js';
+import { KernelLivelock, StepBudgetExceeded } from './errors.js';
 import type { Prng } from './prng.js';
 
 /* ---------------- RMM ---------------- */
 
-/** One RTT entry in TF-RMM's vocabulary (brief §6.2). Entries are immutable values. */
+/** One RTT entry in TF-RMM's vocabulary (s2tt.h's unassigned/assigned × RIPAS, plus table) [@tf-rmm-s2tt.h]. Entries are immutable values. */
 export type Rtte =
   | { readonly s: 'unassigned'; readonly ripas: Ripas }
   | { readonly s: 'assigned'; readonly ripas: Ripas; readonly pa: bigint }
@@ -47,10 +47,18 @@ export interface RecState {
   enterFlags: number;
   /** rec->run->enter.gprs[0]. */
   enterGprs0: bigint;
+  /**
+   * last_run_info.esr of the REC's last exit to the host, with ISV cleared if the host's copy had
+   * it clear [@tf-rmm-exit.c:858-868]; null: no exit since the last entry.
+   */
+  lastExitEsr: bigint | null;
+  /** Whether the IPA in last_run_info.hpfar is outside PAR. */
+  lastExitUnprotected: boolean;
 }
 
 export interface RmmState {
-  realmState: 'NEW' | 'ACTIVE';
+  /** The RMM's realm state (TF-RMM REALM_NEW, REALM_ACTIVE, REALM_SYSTEM_OFF). */
+  realmState: 'NEW' | 'ACTIVE' | 'SYSTEM_OFF';
   root: Rtt;
   /** Granule states by PFN (number keys: Map lookups on bigint keys are several times slower). */
   granules: Map<number, GranuleState>;
@@ -62,7 +70,7 @@ export interface RmmState {
 /* ---------------- KVM ---------------- */
 
 export interface KvmRun {
-  exitReason: 'KVM_EXIT_MEMORY_FAULT' | 'KVM_EXIT_MMIO' | null;
+  exitReason: 'KVM_EXIT_MEMORY_FAULT' | 'KVM_EXIT_MMIO' | 'KVM_EXIT_SHUTDOWN' | null;
   memoryFault: { flags: bigint; gpa: bigint; size: bigint } | null;
   mmio: { physAddr: bigint; len: number; isWrite: boolean; data: bigint } | null;
 }
@@ -90,14 +98,23 @@ export interface VcpuState {
 /** Disjoint, sorted [start, end) GFN ranges whose attribute is PRIVATE. */
 export type RangeList = { start: bigint; end: bigint }[];
 
+/** KVM's enum realm_state [@v14-kvm_rmi.h:15-46]. */
+export type KvmRealmState = 'NONE' | 'NEW' | 'ACTIVE' | 'DYING' | 'DEAD';
+
 export interface KvmState {
-  realmState: RealmState;
+  realmState: KvmRealmState;
+  /** realm->rd: the realm descriptor's PA once created. */
+  rd: bigint;
   mmuInvalidateSeq: number;
+  /** kvm->mmu_invalidate_in_progress: invalidations begun and not yet ended. */
+  mmuInvalidateInProgress: number;
   privateAttr: RangeList;
   /** guest_memfd pages: GFN → PFN (PFNs are small: numbers, which the map holds without boxing). */
   gmem: Map<number, number>;
   vcpus: Map<number, VcpuState>;
   warnedOnce: Set<string>;
+  /** kvm->vm_dead: set by kvm_vm_dead(); every vCPU ioctl then fails with -EIO [@linux-kvm_main.c:4415-4416]. */
+  vmDead: boolean;
 }
 
 /* ---------------- host mm ---------------- */
@@ -199,7 +216,7 @@ export interface World {
   readonly kvm: KvmState;
   readonly host: HostState;
   readonly vmm: VmmState;
-  /** Where a scenario's interleaved steps run (the mmu_seq window, brief §3.7). */
+  /** Where a scenario's interleaved steps run: between the mmu_seq sample and kvm_fault_lock(). */
   readonly hooks: { afterMmuSeq: (() => void) | null };
 }
 
@@ -244,16 +261,39 @@ export function decide(w: World, fn: string, what: string | (() => string)): voi
   if (w.t.on) w.t.ev({ type: 'decision', fn, what: typeof what === 'string' ? what : what() });
 }
 
-/** WARN_ON(cond) in `fn`: traced, recorded in the step's warnings; never throws. */
-export function WARN_ON(w: World, fn: string, cond: string): void {
-  if (w.t.on) w.t.ev({ type: 'warn_on', fn, cond });
+/** Which warning macro the C uses at a site, and what the model knows about why it fired. */
+export interface WarnSite {
+  /** WARN_ON (default), WARN, WARN_ON_ONCE, VM_WARN_ON_ONCE, WARN_RATELIMIT. */
+  readonly macro?: string;
+  /** What made the condition true in this run (an RMI return value, a range). */
+  readonly note?: string;
+}
+
+/** WARN_ON(cond) (or another macro) in `fn`: traced, recorded in the step's warnings; never throws. */
+export function WARN_ON(w: World, fn: string, cond: string, site: WarnSite = {}): void {
+  if (w.t.on) {
+    const ev: { type: 'warn_on'; fn: string; cond: string; macro?: string; note?: string } = {
+      type: 'warn_on',
+      fn,
+      cond,
+    };
+    if (site.macro !== undefined) ev.macro = site.macro;
+    if (site.note !== undefined) ev.note = site.note;
+    w.t.ev(ev);
+  }
   w.t.acc.warnings.push(fn);
 }
 
-/** VM_WARN_ON_ONCE: fires at most once per run and per site. */
-export function WARN_ON_ONCE(w: World, fn: string, cond: string): void {
+/** WARN_ON_ONCE / VM_WARN_ON_ONCE: fires at most once per run and per site. */
+export function WARN_ON_ONCE(w: World, fn: string, cond: string, macro = 'WARN_ON_ONCE'): void {
   const key = `${fn}:${cond}`;
   if (w.kvm.warnedOnce.has(key)) return;
   w.kvm.warnedOnce.add(key);
-  WARN_ON(w, fn, cond);
+  WARN_ON(w, fn, cond, { macro });
+}
+
+/** Stop a step whose C code would loop forever: traced, then KernelLivelock (see sim/errors.ts). */
+export function kernelLivelock(w: World, fn: string, why: string): never {
+  if (w.t.on) w.t.ev({ type: 'decision', fn, what: `livelock: ${why}; the C loops here without a bound` });
+  throw new KernelLivelock(fn, why);
 }

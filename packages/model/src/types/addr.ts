@@ -22,7 +22,7 @@ export type Pfn = Brand<bigint, 'Pfn'>;
 /** Host physical address. */
 export type Pa = Brand<bigint, 'Pa'>;
 
-/** 4 KiB granules only (brief §1.3): PAGE_SHIFT 12. */
+/** 4 KiB granules only: PAGE_SHIFT 12 (TF-RMM requires GRANULE_SHIFT 12; the model does not cover 16K/64K hosts). */
 export const PAGE_SHIFT = 12n;
 export const PAGE_SIZE = 1n << PAGE_SHIFT;
 
@@ -50,11 +50,11 @@ const SHARED_BITS: readonly bigint[] = Array.from({ length: 65 }, (_, b) =>
 /** ~sharedBit() by IPA width (the mask kvm_gpa_from_fault() applies). */
 const NOT_SHARED_BITS: readonly bigint[] = SHARED_BITS.map((b) => ~b);
 
-/** The shared ("unprotected") bit of a realm IPA: bit ipaBits-1 (brief §1.1). */
+/** The shared ("unprotected") bit of a realm IPA: bit ipaBits-1 [@v14-kvm_rmi.h:121-125]. */
 export const sharedBit = (ipaBits: number): bigint => SHARED_BITS[ipaBits] ?? 1n << BigInt(ipaBits - 1);
 
 /**
- * kvm_gpa_from_fault() in arch/arm64/include/asm/kvm_emulate.h (v14 patch 29, brief §1.2):
+ * kvm_gpa_from_fault() in arch/arm64/include/asm/kvm_emulate.h, added by v14 patch 29 [@v14-29]:
  * for a realm, strip the shared bit; memslots are indexed by the result.
  */
 export const kvm_gpa_from_fault = (ipaBits: number, fault: Ipa): Gpa =>

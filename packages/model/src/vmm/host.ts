@@ -1,6 +1,7 @@
 /**
  * The host side of memory: a page allocator (seeded, so PFNs are deterministic), physical page
- * contents, and the VMM's page table with the behaviour of each RAM backend (brief §3.4, §7, §8):
+ * contents, and the VMM's page table with the behaviour of each RAM backend (mm/memory.c's
+ * do_anonymous_page()/wp_page_copy() [@linux-memory.c:3853-4002], shmem, hugetlbfs):
  * - anon-private (MAP_PRIVATE anonymous): an untouched page reads as the shared zero page, mapped
  *   read-only; a write (or FOLL_WRITE GUP) breaks copy-on-write into a new page;
  * - anon-shared (`share=on`, shmem/memfd): the first touch allocates the real page, writable;
@@ -12,6 +13,11 @@ import type { Backing, Memslot } from '../scenario/types.js';
 import type { HostPage, HostPageKind, HostPte, World } from '../sim/world.js';
 import { assertModel, modelBroken } from '../sim/errors.js';
 import { granuleState } from '../rmm/rtt.js';
+import { call } from '../sim/world.js';
+import {
+  kvm_mmu_notifier_invalidate_range_end,
+  kvm_mmu_notifier_invalidate_range_start,
+} from '../kernel/memattr.js';
 
 export const PMD_PAGES = 512n;
 const POOL_BASE = 0x80000n;
@@ -190,12 +196,11 @@ export function handleHostFault(w: World, hva: bigint, write: boolean): HostPte 
         setPte(w, page, { pfn: w.host.zeroPfn, writable: false, huge: false });
       } else if (backing === 'thp' && cur === undefined && hugeBlockFits(m, page) && !anyPteIn(w, page)) {
         populateHuge(w, page, 'huge');
+      } else if (cur !== undefined) {
+        wp_page_copy(w, page, cur);
       } else {
         const pfn = allocPages(w, 1n, 'anon');
-        if (cur !== undefined) {
-          copyPage(w, cur.pfn, pfn);
-          if (w.t.on) w.t.ev({ type: 'host_mm', what: 'cow_break', hva: page, pfn });
-        } else w.t.ev({ type: 'host_mm', what: 'alloc', hva: page, pfn });
+        if (w.t.on) w.t.ev({ type: 'host_mm', what: 'alloc', hva: page, pfn });
         setPte(w, page, { pfn, writable: true, huge: false });
       }
       break;
@@ -206,6 +211,25 @@ export function handleHostFault(w: World, hva: bigint, write: boolean): HostPte 
   const pte = getPte(w, page);
   assertModel(pte !== undefined, 'host fault left no PTE');
   return pte;
+}
+
+/**
+ * wp_page_copy() (mm/memory.c): a write to a page the VMM maps read-only (the shared zero page, or
+ * a page still shared after fork) gets a private copy. The PTE change is bracketed by the MMU
+ * notifier, so KVM unmaps whatever stage-2 entry still points at the old page before the PTE moves
+ * and mmu_invalidate_seq moves on after it.
+ */
+function wp_page_copy(w: World, hvaPage: bigint, old: HostPte): void {
+  call(w, 'wp_page_copy', { address: hvaPage, old_pfn: old.pfn }, () => {
+    const end = hvaPage + 0x1000n;
+    const pfn = allocPages(w, 1n, 'anon');
+    copyPage(w, old.pfn, pfn);
+    kvm_mmu_notifier_invalidate_range_start(w, hvaPage, end);
+    if (w.t.on) w.t.ev({ type: 'host_mm', what: 'cow_break', hva: hvaPage, pfn });
+    setPte(w, hvaPage, { pfn, writable: true, huge: false });
+    kvm_mmu_notifier_invalidate_range_end(w, hvaPage, end);
+    return 0;
+  });
 }
 
 function anyPteIn(w: World, hva: bigint): boolean {
@@ -220,9 +244,15 @@ export function getUserMappingSize(w: World, hva: bigint): bigint {
   return pte?.huge === true ? 0x20_0000n : 0x1000n;
 }
 
-/** Drop the VMM's PTEs for [hva, hva+size) (madvise(MADV_DONTNEED) / punch hole), freeing unmapped pages. */
+/**
+ * Drop the VMM's PTEs for [hva, hva+size), as madvise(MADV_DONTNEED) on anonymous memory or a hole
+ * punched in a memfd does, and free the pages no longer mapped. The zap is bracketed by the MMU
+ * notifier: KVM unmaps the shared alias of the GFNs first, then the PTEs go.
+ */
 export function discardHostRange(w: World, hva: bigint, size: bigint): void {
-  for (let a = hva; a < hva + size; a += 0x1000n) {
+  const end = hva + size;
+  kvm_mmu_notifier_invalidate_range_start(w, hva, end);
+  for (let a = hva; a < end; a += 0x1000n) {
     const pte = getPte(w, a);
     if (pte === undefined) continue;
     if (w.t.on) w.t.ev({ type: 'host_mm', what: 'unmap', hva: a, pfn: pte.pfn });
@@ -238,6 +268,7 @@ export function discardHostRange(w: World, hva: bigint, size: bigint): void {
       freePage(w, pte.pfn);
     }
   }
+  kvm_mmu_notifier_invalidate_range_end(w, hva, end);
 }
 
 /** A page still referenced by a stage-2 entry keeps its reference (KVM holds none for realms, but we keep contents observable). */
