@@ -18,8 +18,10 @@ export type EngineRunResult = RunResult;
 
 export interface Engine {
   runScenario(scenario: Scenario, options: { readonly variant?: Variant }): EngineRunResult;
-  /** The built-in scenarios (brief §8), in their listed order. */
+  /** The built-in scenarios, in their listed order. */
   builtinScenarios(): readonly Scenario[];
+  /** A built-in scenario by its name or a former name; undefined when there is none. */
+  builtinScenario(name: string): Scenario | undefined;
   /** The trace as text, indented by call depth. */
   formatTrace(trace: readonly TraceEvent[]): string;
 }
@@ -28,5 +30,13 @@ export interface Engine {
 export const modelEngine: Engine = {
   runScenario: (scenario, options) => runScenario(scenario, options),
   builtinScenarios: () => BUILTIN_SCENARIO_NAMES.map(getBuiltinScenario),
+  builtinScenario: (name) => {
+    try {
+      return getBuiltinScenario(name);
+    } catch (e) {
+      if (e instanceof RangeError) return undefined;
+      throw e;
+    }
+  },
   formatTrace: (trace) => formatTrace(trace),
 };

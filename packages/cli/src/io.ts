@@ -47,8 +47,20 @@ export async function readFileBounded(path: string, limit = MAX_FILE_BYTES): Pro
   }
 }
 
-/** The process's I/O. */
+let quietOnEpipe = false;
+
+/**
+ * The process's I/O. When the reader of stdout goes away (`realmfault source --list | head`), the
+ * process ends quietly, as a command killed by SIGPIPE would, instead of dying on the write error.
+ */
 export function nodeIo(): Io {
+  if (!quietOnEpipe) {
+    quietOnEpipe = true;
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    });
+  }
   return {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),

@@ -3,7 +3,7 @@
  * `node packages/cli/bin/realmfault.js`, and check exit codes and that bad input reaches the
  * user as one line without a stack trace.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -55,5 +55,24 @@ describe('bin/realmfault.js', () => {
     const j = JSON.parse(r.out) as { variant: string; steps: { outcome: string }[] };
     expect(j.variant).toBe('v14');
     expect(j.steps.length).toBeGreaterThan(0);
+  });
+
+  it('runs --variant fixed as post-v14-review', () => {
+    const r = realmfault('run', '--scenario', 'shared-fault-zero-page', '--variant', 'fixed', '--json');
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.out) as { variant: string }).variant).toBe('post-v14-review');
+  });
+
+  it('ends quietly when the reader of its output goes away (| head)', async () => {
+    const child = spawn(process.execPath, [BIN, 'source', '--list'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(err).toBe('');
+    expect(code).toBe(0);
   });
 });

@@ -1,10 +1,11 @@
 /**
- * The realmfault CLI: decode the seed's values as the brief does, run scenarios through the
- * engine (a stub here, so the CLI's own behaviour is pinned independently of the engine), and
- * turn every kind of bad input into one line naming the argument or field, with exit code 2.
+ * The realmfault CLI: decode the values of the seed report [@v14-29-shan-0625], run scenarios
+ * through the engine (a stub here, so the CLI's own behaviour is pinned independently of the
+ * engine), and turn every kind of bad input into one line naming the argument or field, with exit
+ * code 2. cli-text.test.ts covers citations, sources, toggles and the variants.
  */
 import { describe, expect, it } from 'vitest';
-import type { Scenario, StepSummary } from '@realmfault/model';
+import { SOURCES, VARIANT_INFO, describeSource, type Scenario, type StepSummary } from '@realmfault/model';
 import { main, VERSION, type Engine, type EngineRunResult, type Io } from '../src/main.js';
 import { readFileBounded, FileTooLarge } from '../src/io.js';
 
@@ -61,14 +62,17 @@ describe('realmfault --version, --help, geometry', () => {
 
   it('prints help, overall and per command', async () => {
     expect((await cli(['--help'])).out).toMatch(/realmfault decode KIND VALUE/);
-    for (const c of ['run', 'scenarios', 'decode', 'geometry']) {
+    for (const c of ['run', 'scenarios', 'toggles', 'decode', 'source', 'geometry']) {
       const viaFlag = await cli([c, '--help']);
       const viaHelp = await cli(['help', c]);
       expect(viaFlag.code).toBe(0);
       expect(viaFlag.out).toMatch(new RegExp(`^Usage:\\n  realmfault ${c}`));
       expect(viaHelp.out).toBe(viaFlag.out);
     }
-    await bad(['help', 'frob'], "help: expected one of run, scenarios, decode, geometry, got 'frob'");
+    await bad(
+      ['help', 'frob'],
+      "help: expected one of run, scenarios, toggles, decode, source, geometry, got 'frob'",
+    );
   });
 
   it('prints the seed realm geometry for --ipa-bits 41', async () => {
@@ -83,8 +87,8 @@ describe('realmfault --version, --help, geometry', () => {
   });
 });
 
-describe('realmfault decode: the seed values decode as the brief says', () => {
-  it('esr 0x92000007: DABT_LOW, IL 1, ISV 0, WnR 0 (masked), translation fault level 3 (§2.3)', async () => {
+describe('realmfault decode: the values of the seed report', () => {
+  it('esr 0x92000007: DABT_LOW, IL 1, ISV 0, WnR 0 (masked), translation fault level 3', async () => {
     const r = await cli(['decode', 'esr', '0x92000007']);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^ESR_EL2 0x92000007\n/);
@@ -96,7 +100,7 @@ describe('realmfault decode: the seed values decode as the brief says', () => {
     expect(r.out).toMatch(/WnR is hidden/);
   });
 
-  it('pte 0x00e8010046880707: valid page, MT_NORMAL_TAGGED, OA 0x10046880000, DBM, PXN, UXN, dirty (§5)', async () => {
+  it('pte 0x00e8010046880707: valid page, MT_NORMAL_TAGGED, OA 0x10046880000, DBM, PXN, UXN, dirty', async () => {
     const r = await cli(['decode', 'pte', '0x00e8010046880707', '--ipa-bits', '41']);
     expect(r.out).toMatch(/^stage-1 page descriptor 0x00e8010046880707\n/);
     expect(r.out).toMatch(/AttrIndx +\[4:2\] +0x1 +MT_NORMAL_TAGGED/);
@@ -107,7 +111,7 @@ describe('realmfault decode: the seed values decode as the brief says', () => {
       expect(r.out).toMatch(new RegExp(`${f} +\\[\\d+\\] +0x1 `));
   });
 
-  it('range-desc 0xb8b59004: SIZE 0, COUNT 1, ADDR 0xb8b59000, ST 0 (§3.5)', async () => {
+  it('range-desc 0xb8b59004: SIZE 0, COUNT 1, ADDR 0xb8b59000, ST 0', async () => {
     const r = await cli(['decode', 'range-desc', '0xb8b59004']);
     expect(r.out).toMatch(/SIZE +\[1:0\] +0x0 +level 3, 4 KiB/);
     expect(r.out).toMatch(/COUNT +\[11:2\] +0x1 /);
@@ -115,14 +119,14 @@ describe('realmfault decode: the seed values decode as the brief says', () => {
     expect(r.out).toMatch(/ST +\[63\] +0x0 +RMI_OP_MEM_DELEGATED/);
   });
 
-  it('unprot-flags 0x1e0001: OADDR_TYPE 1 (SINGLE), MEMATTR 6, S2AP 3 (§3.5)', async () => {
+  it('unprot-flags 0x1e0001: OADDR_TYPE 1 (SINGLE), MEMATTR 6, S2AP 3', async () => {
     const r = await cli(['decode', 'unprot-flags', '0x1e0001']);
     expect(r.out).toMatch(/OADDR_TYPE +\[1:0\] +0x1 +RMI_ADDR_TYPE_SINGLE/);
     expect(r.out).toMatch(/MEMATTR +\[18:16\] +0x6 +MT_S2_FWB_NORMAL/);
     expect(r.out).toMatch(/S2AP +\[22:19\] +0x3 +RW/);
   });
 
-  it('prot 0xf: PX|UX|W|R, giving flags 0x1e0001 (§3.5)', async () => {
+  it('prot 0xf: PX|UX|W|R, giving flags 0x1e0001', async () => {
     const r = await cli(['decode', 'prot', '0xf']);
     for (const b of ['PX', 'UX', 'W', 'R'])
       expect(r.out).toMatch(new RegExp(`KVM_PGTABLE_PROT_${b} +\\[\\d\\] +0x1 `));
@@ -130,13 +134,13 @@ describe('realmfault decode: the seed values decode as the brief says', () => {
     expect(r.out).toMatch(/flags 0x1e0001/);
   });
 
-  it('rmi-ret 0x204: RMI_ERROR_RTT at level 2 (§6.1)', async () => {
+  it('rmi-ret 0x204: RMI_ERROR_RTT at level 2', async () => {
     const r = await cli(['decode', 'rmi-ret', '0x204']);
     expect(r.out).toMatch(/status +\[7:0\] +0x4 +RMI_ERROR_RTT/);
     expect(r.out).toMatch(/index +\[15:8\] +0x2 +RTT level 2/);
   });
 
-  it('ipa 0x10046880000 --ipa-bits 41: L1 0x401, L2 0x34, L3 0x80, GPA 0x46880000 (§1.3)', async () => {
+  it('ipa 0x10046880000 --ipa-bits 41: L1 0x401, L2 0x34, L3 0x80, GPA 0x46880000', async () => {
     const r = await cli(['decode', 'ipa', '0x10046880000', '--ipa-bits', '41']);
     expect(r.out).toMatch(/L1 index +\[40:30\] +0x401 /);
     expect(r.out).toMatch(/L2 index +\[29:21\] +0x34 /);
@@ -242,6 +246,15 @@ const SUMMARIES: StepSummary[] = [
   },
 ];
 
+/** The stub's one built-in scenario: only what the CLI reads of it. */
+const STUB_BUILTIN = {
+  name: 'private-first-touch',
+  variant: 'v14',
+  description: 'Scenario 1. Detail [@v14-29].\nMore.',
+  steps: [],
+  memslots: [],
+} as unknown as Scenario;
+
 function stubEngine(calls: { scenario: Scenario; variant: string | undefined }[] = []): Engine {
   return {
     runScenario(scenario, options): EngineRunResult {
@@ -258,15 +271,8 @@ function stubEngine(calls: { scenario: Scenario; variant: string | undefined }[]
         ],
       };
     },
-    builtinScenarios: () => [
-      {
-        ...(JSON.parse('{}') as object),
-        name: 'private-first-touch',
-        description: 'Scenario 1.\nDetail.',
-        steps: [],
-        memslots: [],
-      } as unknown as Scenario,
-    ],
+    builtinScenarios: () => [STUB_BUILTIN],
+    builtinScenario: (name) => (name === STUB_BUILTIN.name ? STUB_BUILTIN : undefined),
     formatTrace: (t) =>
       t
         .map(
@@ -282,14 +288,24 @@ const FILES = { 'seed.json': text(JSON.stringify(SCENARIO_JSON)) };
 describe('realmfault run', () => {
   it('parses the file and passes --variant to runScenario', async () => {
     const calls: { scenario: Scenario; variant: string | undefined }[] = [];
-    const r = await cli(['run', 'seed.json', '--variant', 'fixed'], FILES, stubEngine(calls));
+    const r = await cli(['run', 'seed.json', '--variant', 'post-v14-review'], FILES, stubEngine(calls));
     expect(r.code).toBe(0);
     expect(calls).toHaveLength(1);
-    expect(calls[0]?.variant).toBe('fixed');
+    expect(calls[0]?.variant).toBe('post-v14-review');
     expect(calls[0]?.scenario.steps[0]).toMatchObject({ actor: 'guest', op: 'write', ipa: 0x100_4688_0000n });
   });
 
-  it('prints exactly one JSON object in the issue shape with --json', async () => {
+  it('passes --variant fixed on as post-v14-review, and says so in the text only', async () => {
+    const calls: { scenario: Scenario; variant: string | undefined }[] = [];
+    const text = await cli(['run', 'seed.json', '--variant', 'fixed'], FILES, stubEngine(calls));
+    const json = await cli(['run', 'seed.json', '--variant', 'fixed', '--json'], FILES, stubEngine(calls));
+    expect(calls.map((c) => c.variant)).toEqual(['post-v14-review', 'post-v14-review']);
+    expect(text.out).toMatch(/^scenario seed — variant post-v14-review \("fixed" is its former name\)\n/);
+    expect((JSON.parse(json.out) as { variant: string }).variant).toBe('post-v14-review');
+    expect(json.out).not.toContain('fixed');
+  });
+
+  it('prints exactly one JSON object with --json', async () => {
     const r = await cli(['run', 'seed.json', '--json'], FILES, stubEngine());
     expect(r.code).toBe(0);
     expect(r.out.trim().split('\n')).toHaveLength(1);
@@ -327,7 +343,12 @@ describe('realmfault run', () => {
     expect(r.out).toBe(
       [
         'scenario seed — variant v14',
+        `code: ${VARIANT_INFO.v14.label}: ${VARIANT_INFO.v14.tree}`,
+        'realm: 41-bit IPA (shared bit 0x10000000000), state ACTIVE',
+        'toggles: all at their defaults (see realmfault toggles)',
+        '',
         'The seed, in two steps.',
+        'More detail.',
         '',
         'trace:',
         '  step 0',
@@ -336,7 +357,8 @@ describe('realmfault run', () => {
         'steps:',
         '  [0] guest vCPU0: write 0x1234 (8 bytes) at IPA 0x10046880000 (ISV=0)',
         '      completed',
-        '      fault at IPA 0x10046880000, ESR 0x92000007: user_mem_abort; kvm_handle_guest_abort returned 1',
+        // The stub's trace does not show kvm_handle_guest_abort() returning: the summary only.
+        '      fault at IPA 0x10046880000, ESR 0x92000007: handled by user_mem_abort(); kvm_handle_guest_abort() returned 1 (re-enter the REC)',
         '      rmi: RMI_RTT_UNPROT_MAP → RMI_ERROR_RTT(1), RMI_RTT_UNPROT_MAP → RMI_SUCCESS',
         '  [1] VMM: read 8 bytes at GPA 0x46880000',
         '      vmm_exit, value 0x0, errno EFAULT',
@@ -356,9 +378,17 @@ describe('realmfault run', () => {
       (await cli(['run', '--scenario', 'private-first-touch', '--json'], {}, stubEngine(calls))).code,
     ).toBe(0);
     expect(calls[0]?.scenario.name).toBe('private-first-touch');
-    expect((await cli(['scenarios'], {}, stubEngine())).out).toBe('private-first-touch  Scenario 1.\n');
+    // One line: the first sentence, citations left out.
+    expect((await cli(['scenarios'], {}, stubEngine())).out).toBe('private-first-touch  v14  Scenario 1.\n');
+    const src = SOURCES.find((x) => x.id === 'v14-29');
+    expect(src).toBeDefined();
     expect(JSON.parse((await cli(['scenarios', '--json'], {}, stubEngine())).out)).toEqual([
-      { name: 'private-first-touch', description: 'Scenario 1.\nDetail.' },
+      {
+        name: 'private-first-touch',
+        variant: 'v14',
+        description: 'Scenario 1. Detail [@v14-29].\nMore.',
+        sources: [{ ref: 'v14-29', label: src?.short, title: src && describeSource(src), href: src?.url }],
+      },
     ]);
   });
 
@@ -372,12 +402,14 @@ describe('realmfault run', () => {
       {},
       e,
     );
-    await bad(
-      ['run', 'seed.json', '--variant', 'v15'],
-      "--variant: expected one of v14, fixed, got 'v15'",
-      FILES,
-      e,
-    );
+    for (const v of ['v15', 'FIXED', '', '__proto__', 'constructor']) {
+      await bad(
+        ['run', 'seed.json', '--variant', v],
+        `--variant: expected v14 or post-v14-review, or fixed (the former name of post-v14-review), got '${v}'`,
+        FILES,
+        e,
+      );
+    }
     await bad(
       ['run', '--scenario', 'nope'],
       "--scenario: expected a built-in scenario name (see realmfault scenarios), got 'nope'",
@@ -425,8 +457,15 @@ describe('realmfault run', () => {
     const unknown = { ...SCENARIO_JSON, toggles: { noSuchToggle: true } };
     await bad(
       ['run', 'u.json'],
-      /^realmfault: u\.json: toggles\.noSuchToggle: expected one of the fields rmmMasksWnR, .*got an unknown field\n$/,
+      /^realmfault: u\.json: toggles\.noSuchToggle: expected one of the fields rmmEsrBefore4de93bb0, .*got an unknown field\n$/,
       { 'u.json': text(JSON.stringify(unknown)) },
+      e,
+    );
+    const retired = { ...SCENARIO_JSON, toggles: { rmmMasksWnR: true } };
+    await bad(
+      ['run', 'r.json'],
+      /^realmfault: r\.json: toggles\.rmmMasksWnR: .*use rmmEsrBefore4de93bb0 \(with the opposite sense\).*\n$/,
+      { 'r.json': text(JSON.stringify(retired)) },
       e,
     );
     const size = { ...SCENARIO_JSON, steps: [{ vmm: 'discard', gpa: '0x46880000', size: '0x1800' }] };
@@ -454,7 +493,7 @@ describe('realmfault run', () => {
 });
 
 describe('realmfault run with the real engine', () => {
-  it('reports the seed bug: invariant 3 under v14 with forceSharedWrite, and the VMM reads zeros (brief §7, §8.6)', async () => {
+  it('reports the seed bug: invariant 3 under v14 with forceSharedWrite, and the VMM reads zeros', async () => {
     const r = await cli(['run', '--scenario', 'shared-force-write-zero-page', '--json']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out) as {
@@ -467,7 +506,7 @@ describe('realmfault run with the real engine', () => {
     expect(j.steps.at(-1)).toMatchObject({ outcome: 'completed', value: '0x0' });
   });
 
-  it('runs a scenario file under --variant fixed and prints the trace as text', async () => {
+  it('runs a scenario file under --variant post-v14-review and prints the trace as text', async () => {
     const file = text(
       JSON.stringify({
         ...SCENARIO_JSON,
@@ -475,9 +514,9 @@ describe('realmfault run with the real engine', () => {
         steps: [{ guest: 'write', ipa: '0x46880000', value: '0x1234', isv: false }],
       }),
     );
-    const r = await cli(['run', 'p.json', '--variant', 'fixed'], { 'p.json': file });
+    const r = await cli(['run', 'p.json', '--variant', 'post-v14-review'], { 'p.json': file });
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^scenario seed — variant fixed\n/);
+    expect(r.out).toMatch(/^scenario seed — variant post-v14-review\n/);
     expect(r.out).toMatch(/\n {6,}gmem_abort\(/);
     expect(r.out).toMatch(/RMI_RTT_DATA_MAP → RMI_ERROR_RTT\(1\), .*RMI_RTT_DATA_MAP → RMI_ERROR_RTT\(2\)/);
   });
