@@ -7,9 +7,11 @@ import { mermaidPlugin } from './src/plugins/mermaid/index.ts';
 import { simPlugin } from './src/plugins/sim/index.ts';
 import { glossaryPlugin } from './src/plugins/glossary/index.ts';
 import { referencesPlugin } from './src/plugins/references/index.ts';
+import { citePlugin } from './src/plugins/cite/index.ts';
 import { fnLinksPlugin } from './src/plugins/fnlinks/index.ts';
 import { cspInlineHashes } from './scripts/csp-inline-hashes.mjs';
 import { scenarioSidebarItems } from './src/components/reference/scenario-sidebar.ts';
+import { RENAMED_SCENARIOS } from '@realmfault/model';
 
 /**
  * The site URL is needed for the sitemap and canonical links. The default is the local
@@ -31,6 +33,10 @@ const sections = [
 ];
 
 export default defineConfig({
+  // Scenarios that were renamed keep their old addresses (the model still accepts the old names).
+  redirects: Object.fromEntries(
+    Object.entries(RENAMED_SCENARIOS).map(([old, name]) => [`/scenarios/${old}/`, `/scenarios/${name}/`]),
+  ),
   site,
   // Content-Security-Policy (issue 7), emitted by Astro as a <meta http-equiv> in every page
   // because a static host cannot be relied on for headers. Astro adds the hashes of the inline
@@ -66,7 +72,9 @@ export default defineConfig({
     // keeps Astro from warning that Shiki's inline styles and the CSP do not mix.
     syntaxHighlight: false,
     // Sätteri is Astro 7's default Markdown processor. Our mdast plugins, one instance per
-    // document: the reference check fails the build on an unknown `function()` or scenario name
+    // document: the citation plugin turns `[@source-id]` citations into links to the primary
+    // source and lists them at the end of the page, failing the build on an unknown id
+    // (src/plugins/cite); the reference check fails the build on an unknown `function()` or scenario name
     // (src/plugins/references); the function-link plugin links the first `name()` of a function
     // on a page to the page or section about it (src/plugins/fnlinks); the diagram plugin turns
     // ```mermaid fences into inline SVG at build time, before Expressive Code claims code blocks
@@ -76,6 +84,7 @@ export default defineConfig({
     // definition (src/plugins/glossary).
     processor: satteri({
       mdastPlugins: [
+        () => citePlugin(),
         () => referencesPlugin(),
         () => fnLinksPlugin(),
         () => mermaidPlugin(),

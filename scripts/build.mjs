@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { checkLinks } from './check-links.mjs';
+import { briefCitationsInBuild, rawCitationsInBuild } from './check-brief.mjs';
 
 /** Lines that are warnings, whoever printed them. */
 const WARNING = /\[WARN\]|\[warn\]|^\s*\(!\)|^\s*warning[: ]|\bwarn(ing)?:/i;
@@ -56,4 +57,17 @@ if (links.broken.length) {
   process.exit(1);
 }
 console.log(`build: ${links.links} internal links on ${links.pages} pages, none broken`);
+// Readers cannot open the internal brief: a page that still cites it fails the build.
+const brief = briefCitationsInBuild('dist');
+if (brief.length) {
+  console.error(`\nbuild: ${brief.length} page(s) cite the internal brief; cite a primary source instead:`);
+  for (const b of brief) console.error(`  ${b.file}: ${b.found[0]?.match ?? ''}`);
+  process.exit(1);
+}
+const raw = rawCitationsInBuild('dist');
+if (raw.length) {
+  console.error(`\nbuild: ${raw.length} page(s) show a citation as written instead of a link:`);
+  for (const r of raw) console.error(`  ${r.file}: ${r.found[0]?.match ?? ''}`);
+  process.exit(1);
+}
 console.log('build: no warnings; dist/ has the pages, sitemap-index.xml and the pagefind/ index');

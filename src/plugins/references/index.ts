@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { relative } from 'node:path';
 import type { MdastPluginDefinition } from 'satteri';
 import * as model from '@realmfault/model';
-import { BUILTIN_SCENARIO_NAMES, MIRRORED_FUNCTIONS, VARIANTS } from '@realmfault/model';
+import { BUILTIN_SCENARIO_NAMES, MIRRORED_FUNCTIONS, VARIANT_ALIASES, VARIANTS } from '@realmfault/model';
 import { KNOWN_FUNCTIONS } from '../../content/known-functions.js';
 
 /** An unknown reference, located in its Markdown file. */
@@ -97,7 +97,7 @@ function unknownFunction(name: string): string {
     `unknown function \`${name}()\`: expected a function in the model's MIRRORED_FUNCTIONS, its public API ` +
     `(packages/model/src/sim/functions.ts) or in src/content/known-functions.ts` +
     (hint ? ` (did you mean \`${hint}()\`?)` : '') +
-    '; add it to known-functions.ts with its file from the brief if the page is right'
+    '; add it to known-functions.ts, citing where it is, if the page is right'
   );
 }
 
@@ -178,7 +178,10 @@ export function referencesPlugin(options: ReferencesPluginOptions = {}): MdastPl
         throw new ReferenceBuildError(
           file,
           line,
-          `unknown variant "${a.value}" in <${name} variant>: expected one of ${[...VARIANT_SET].join(', ')}`,
+          `unknown variant "${a.value}" in <${name} variant>: expected one of ${[...VARIANT_SET].join(', ')}` +
+            (VARIANT_ALIASES[a.value] === undefined
+              ? ''
+              : ` ("${a.value}" is the former name of ${VARIANT_ALIASES[a.value]})`),
         );
       }
     }
