@@ -35,7 +35,7 @@ function benchScenario(accesses) {
   const size = ((pages << 12n) + 0x3fffffffn) & ~0x3fffffffn;
   return parseScenario({
     name: `bench-${accesses}`,
-    variant: 'fixed',
+    variant: 'post-v14-review',
     seed: 1,
     realm: { ipaBits: 41 },
     memslots: [

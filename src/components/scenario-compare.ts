@@ -1,18 +1,24 @@
 /**
- * The data behind <ScenarioCompare>: a built-in scenario run under both kernel variants, shaped
- * into one row per scenario step with v14 and fixed side by side, the first step where they
- * differ, and each run's invariant violations. Pure: no Astro, no DOM; the component only renders.
+ * The data behind <ScenarioCompare>: a built-in scenario run under both kernel variants (v14 as
+ * posted and post-v14-review, VARIANT_INFO), shaped into one row per scenario step with the two
+ * side by side, the first step where they differ, what each run came to (no forward progress, a
+ * failed KVM_RUN, WARNs) and each run's invariant violations. Pure: no Astro, no DOM; the
+ * component only renders. The Fault explorer (src/widgets/explorer) shows the same cells.
  */
 import {
   BUILTIN_SCENARIO_NAMES,
   describeStep,
   formatCRet,
   getBuiltinScenario,
+  MAX_REC_ENTRIES,
   runScenario,
   TOGGLE_INFO,
+  VARIANT_INFO,
+  VARIANTS,
   type RunResult,
   type Scenario,
   type StepSummary,
+  type TraceEvent,
   type Variant,
 } from '@realmfault/model';
 
@@ -25,7 +31,7 @@ export const FIELD_LABELS: Readonly<Record<ComparedField, string>> = {
   outcome: 'Outcome',
   exits: 'Exits to the VMM',
   errno: 'KVM_RUN errno',
-  faults: 'Faults (IPA, ESR, handler, return)',
+  faults: 'Faults (IPA, ESR as the RMM reported it, what kvm_handle_guest_abort() called and returned)',
   rmi: 'RMI calls (command → status[index])',
   warnings: 'WARNs',
   value: 'Value read',
@@ -36,8 +42,19 @@ const OUTCOME_TEXT: Readonly<Record<StepSummary['outcome'], string>> = {
   guest_sea: 'SEA injected into the realm',
   vmm_exit: 'exit to the VMM',
   kvm_run_error: 'KVM_RUN failed',
-  no_progress: 'no progress: the guest faults again and again',
+  no_progress: 'no forward progress: the guest faults again and again',
+  kernel_livelock: 'the host kernel would loop forever',
 };
+
+/** A variant as the tables head it: "v14 as posted" (linux-arm/linux-cca cca-host/v14). */
+export function variantHeading(v: Variant): string {
+  return VARIANT_INFO[v].label;
+}
+
+/** A variant with the trees it follows, for captions and titles. */
+export function variantWithTree(v: Variant): string {
+  return `${VARIANT_INFO[v].label} (${VARIANT_INFO[v].tree})`;
+}
 
 /** A run of `times` consecutive copies of `items` (times 1: the items once). */
 export interface Repeat {
@@ -61,8 +78,7 @@ export interface CompareRow {
   readonly index: number;
   /** What the step does, e.g. "guest vCPU0: read 8 bytes at IPA 0x10046880000 (ISV=0)". */
   readonly label: string;
-  readonly v14: StepCell;
-  readonly fixed: StepCell;
+  readonly cells: Readonly<Record<Variant, StepCell>>;
   /** The fields whose values differ between the variants at this step. */
   readonly differs: readonly ComparedField[];
 }
@@ -81,8 +97,19 @@ export interface ToggleRow {
   readonly uncertain: boolean;
 }
 
+/** What one run came to, in a sentence per notable step (see runVerdict). */
+export interface RunVerdict {
+  readonly variant: Variant;
+  /** One sentence per step that did not simply complete, or that WARNed. */
+  readonly lines: readonly string[];
+  /** True when every step completed without a WARN (lines is then empty). */
+  readonly clean: boolean;
+}
+
 export interface ScenarioComparison {
   readonly scenario: string;
+  /** What each run came to, v14 first. */
+  readonly verdicts: readonly RunVerdict[];
   /** Every step of the scenario (not only the shown ones). */
   readonly stepCount: number;
   /** The rows to show: all steps, or the requested ones, in scenario order. */
@@ -117,9 +144,18 @@ function exitText(e: StepSummary['exits'][number]): string {
   return parts.join(', ');
 }
 
-function faultText(f: StepSummary['faults'][number]): string {
-  const esr = f.handler === 'rmm_injected_sea' ? 'no host exit' : `ESR ${hex(f.esr)}`;
-  return `IPA ${hex(f.ipa)}, ${esr}, ${f.handler} → ${formatCRet(f.ret)}`;
+/**
+ * One fault as a line: `handler` is the function kvm_handle_guest_abort() dispatched to and `ret`
+ * what kvm_handle_guest_abort() itself returned (packages/model/src/sim/result.ts FaultSummary),
+ * so the line names both rather than attributing the return value to the handler.
+ */
+export function faultText(f: StepSummary['faults'][number]): string {
+  if (f.handler === 'rmm_injected_sea')
+    return `IPA ${hex(f.ipa)}: the RMM injected an SEA, no exit to the host`;
+  return (
+    `IPA ${hex(f.ipa)}, ESR ${hex(f.esr)}: kvm_handle_guest_abort() called ${f.handler}() ` +
+    `and returned ${formatCRet(f.ret)}`
+  );
 }
 
 function rmiText(r: StepSummary['rmi'][number]): string {
@@ -168,6 +204,57 @@ export function compressRepeats(items: readonly string[], maxPeriod = 8): Repeat
   return out;
 }
 
+/** Functions a step's trace reports as looping without a bound (kernel_livelock), by step index. */
+export function livelocks(trace: readonly TraceEvent[]): Map<number, string> {
+  const out = new Map<number, string>();
+  let step = -1;
+  for (const e of trace) {
+    if (e.type === 'step' && e.depth === 0) step = e.index;
+    else if (e.type === 'decision' && e.what.startsWith('livelock') && !out.has(step)) out.set(step, e.fn);
+  }
+  return out;
+}
+
+const unique = (xs: readonly string[]): string[] => [...new Set(xs)];
+
+/**
+ * What a step came to, as a sentence a reader can act on, or null when it simply completed
+ * without a WARN. `livelockIn` names the function that would loop (from the trace), when known.
+ */
+export function stepVerdict(s: StepSummary, livelockIn?: string): string | null {
+  const warns = unique(s.warnings);
+  const warnText = warns.length === 0 ? '' : `; WARN in ${warns.join(', ')}`;
+  switch (s.outcome) {
+    case 'completed':
+      return warns.length === 0 ? null : `completed, but WARN in ${warns.join(', ')}`;
+    case 'no_progress':
+      return (
+        `no forward progress: ${String(s.faults.length)} REC exit${s.faults.length === 1 ? '' : 's'} for the same access, ` +
+        `each resumed without the access completing (the simulator stops after ${String(MAX_REC_ENTRIES)} REC entries)${warnText}`
+      );
+    case 'kernel_livelock':
+      return `the host kernel would loop forever${livelockIn === undefined ? '' : ` in ${livelockIn}()`}${warnText}`;
+    case 'kvm_run_error':
+      return `KVM_RUN failed with ${s.errno ?? 'an error'} and the VMM stopped the vCPU${warnText}`;
+    case 'vmm_exit':
+      return `the VMM stopped the vCPU${s.exits.length > 0 ? ` after ${s.exits.map((e) => e.reason).join(', ')}` : ''}${s.errno ? ` (${s.errno})` : ''}${warnText}`;
+    case 'guest_sea':
+      return `the realm took a synchronous external abort (SEA)${warnText}`;
+    default:
+      return s.outcome satisfies never;
+  }
+}
+
+/** What a run came to: one line per notable step ("step 1: no forward progress …"). */
+export function runVerdict(r: RunResult): RunVerdict {
+  const loops = livelocks(r.trace);
+  const lines = r.steps.flatMap((s, i) => {
+    const v = stepVerdict(s, loops.get(i));
+    return v === null ? [] : [`step ${String(i)}: ${v}`];
+  });
+  return { variant: r.variant, lines, clean: lines.length === 0 };
+}
+
 /** One variant's step summary as display strings. */
 export function stepCell(s: StepSummary): StepCell {
   return {
@@ -209,13 +296,14 @@ export function loadScenario(name: string, where = '<ScenarioCompare scenario=�
   return getBuiltinScenario(name);
 }
 
-/** Run `name` under v14 and fixed and shape the result for the table. */
+/** Run `name` under both variants (VARIANTS: v14, post-v14-review) and shape the result for the table. */
 export function compareScenario(name: string, steps?: readonly number[]): ScenarioComparison {
   const where = `<ScenarioCompare scenario="${name}">`;
   const sc = loadScenario(name, where);
-  const runs = {
-    v14: runScenario(sc, { variant: 'v14', trace: false }),
-    fixed: runScenario(sc, { variant: 'fixed', trace: false }),
+  // With the trace: a kernel_livelock verdict names the function that would loop.
+  const runs: Readonly<Record<Variant, RunResult>> = {
+    v14: runScenario(sc, { variant: 'v14' }),
+    'post-v14-review': runScenario(sc, { variant: 'post-v14-review' }),
   };
   const stepCount = sc.steps.length;
   const shown = steps ?? sc.steps.map((_, i) => i);
@@ -230,26 +318,25 @@ export function compareScenario(name: string, steps?: readonly number[]): Scenar
     .sort((x, y) => x - y)
     .map((i) => {
       const a = runs.v14.steps[i] as StepSummary;
-      const b = runs.fixed.steps[i] as StepSummary;
+      const b = runs['post-v14-review'].steps[i] as StepSummary;
       return {
         index: i,
         label: describeStep(sc.steps[i] as Scenario['steps'][number]),
-        v14: stepCell(a),
-        fixed: stepCell(b),
+        cells: { v14: stepCell(a), 'post-v14-review': stepCell(b) },
         differs: differingFields(a, b),
       };
     });
-  const firstDifference = firstDivergingStep(runs.v14, runs.fixed);
+  const firstDifference = firstDivergingStep(runs.v14, runs['post-v14-review']);
   let firstOutcomeDifference: number | null = null;
   for (let i = 0; i < stepCount; i++) {
-    if (runs.v14.steps[i]?.outcome !== runs.fixed.steps[i]?.outcome) {
+    if (runs.v14.steps[i]?.outcome !== runs['post-v14-review'].steps[i]?.outcome) {
       firstOutcomeDifference = i;
       break;
     }
   }
   const firstA = firstDifference === null ? undefined : runs.v14.steps[firstDifference];
-  const firstB = firstDifference === null ? undefined : runs.fixed.steps[firstDifference];
-  const violations: ViolationRow[] = (['v14', 'fixed'] as const).flatMap((variant) =>
+  const firstB = firstDifference === null ? undefined : runs['post-v14-review'].steps[firstDifference];
+  const violations: ViolationRow[] = VARIANTS.flatMap((variant) =>
     runs[variant].violations.map((v) => ({
       variant,
       step: v.step,
@@ -265,6 +352,7 @@ export function compareScenario(name: string, steps?: readonly number[]): Scenar
   }));
   return {
     scenario: name,
+    verdicts: VARIANTS.map((v) => runVerdict(runs[v])),
     stepCount,
     rows,
     firstDifference,

@@ -6,7 +6,7 @@
  *
  * Node ids are the C names, so data-fn hooks and trace marks line up with the kernel source.
  */
-import { getBuiltinScenario, MIRRORED_FUNCTIONS, runScenario } from '@realmfault/model';
+import { getBuiltinScenario, MIRRORED_FUNCTIONS, runScenario, VARIANT_INFO } from '@realmfault/model';
 import type { MirroredFunction, TraceEvent, Variant } from '@realmfault/model';
 import { renderDiagram, type DiagramMarks, type RenderedDiagram } from '../plugins/mermaid/render.js';
 import { traceToSequence } from './sequence.js';
@@ -151,12 +151,13 @@ export function renderFaultPath({ scenario, variant, id }: ScenarioDiagramProps)
   const run = runScenario(getBuiltinScenario(scenario), { variant });
   const names = new Set(MIRRORED_FUNCTIONS.map((f) => f.name));
   const marks = faultPathMarks(run.trace);
+  const info = VARIANT_INFO[variant];
   return renderDiagram(faultPathMermaid(MIRRORED_FUNCTIONS), {
-    title: `The fault path, with the functions scenario ${scenario} (${variant}) ran marked`,
+    title: `The fault path, with the functions scenario ${scenario} ran under ${info.label} marked`,
     description:
       `Every function and RMI command the simulator mirrors, grouped by source file, with an arrow ` +
       `from each caller to each callee. The ${String(marks.nodes.size)} marked nodes are the ones ` +
-      `the trace of ${scenario} under ${variant} entered.`,
+      `the trace of ${scenario} entered under the variant ${variant} (${info.label}: ${info.tree}).`,
     idPrefix: id ?? `rfd-fault-path-${scenario}-${variant}`,
     isFunction: (name) => names.has(name),
     marks,
@@ -174,11 +175,14 @@ export function renderScenarioSequence({
   steps,
 }: ScenarioDiagramProps & { readonly steps?: readonly number[] | undefined }): RenderedDiagram {
   const run = runScenario(getBuiltinScenario(scenario), { variant });
+  const info = VARIANT_INFO[variant];
   return renderDiagram(traceToSequence(run.trace, { steps }), {
-    title: `Who acts when: scenario ${scenario} (${variant})`,
+    title: `Who acts when: scenario ${scenario} under ${info.label}`,
     description:
-      'A sequence diagram with four lanes, the realm guest, the RMM, KVM and the VMM, generated ' +
-      'from the simulator trace. Notes over KVM name the kernel functions it ran between messages.',
+      `A sequence diagram with four lanes, the realm guest, the RMM, KVM and the VMM, generated ` +
+      `from the simulator trace under the variant ${variant} (${info.label}: ${info.tree}). Notes ` +
+      'over a lane name the functions that side ran between messages: the guest kernel’s, the host ' +
+      'kernel’s, QEMU’s.',
     idPrefix: id ?? `rfd-sequence-${scenario}-${variant}`,
     figureAttributes: { 'data-scenario': scenario, 'data-variant': variant },
   });

@@ -5,7 +5,7 @@
  * running function at a glance, so only the traced path is drawn (same node ids, data-fn hooks
  * and generator as the overview).
  */
-import { MIRRORED_FUNCTIONS } from '@realmfault/model';
+import { MIRRORED_FUNCTIONS, toVariant, VARIANT_INFO } from '@realmfault/model';
 import type { TraceEvent } from '@realmfault/model';
 import { renderDiagram, type RenderedDiagram } from '../plugins/mermaid/render.js';
 import { faultPathMermaid, tracedCalls, tracedFunctions } from './fault-path.js';
@@ -30,8 +30,10 @@ export function renderTracedPath(
 ): RenderedDiagram {
   const names = new Set(MIRRORED_FUNCTIONS.map((f) => f.name));
   const fns = tracedFunctions(trace);
+  const v = toVariant(variant);
+  const under = v === undefined ? variant : `${VARIANT_INFO[v].label} (${VARIANT_INFO[v].tree})`;
   return renderDiagram(tracedPathMermaid(trace), {
-    title: `The functions scenario ${scenario} (${variant}) entered`,
+    title: `The functions scenario ${scenario} entered under ${under}`,
     description:
       `The ${String(fns.length)} functions and RMI commands the trace entered, grouped by source file, ` +
       `with an arrow for each call the trace made. The stepper marks the function running at the current step.`,

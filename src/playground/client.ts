@@ -93,7 +93,7 @@ export function mountPlayground(root: HTMLElement): PlaygroundHandle {
     stepper = mountStepper(stepperRoot, stepperData, { linkFor: () => link || location.href });
     const warn = reply.violations.length > 0 ? ` Invariant violations: ${reply.violations.join('; ')}.` : '';
     status.textContent =
-      `Ran ${reply.name} under ${reply.variant}: ${String(reply.events.length)} trace events in ${String(steps.length)} steps. ` +
+      `Ran ${reply.name} under ${reply.variant}, ${reply.variantLabel}: ${String(reply.events.length)} trace events in ${String(steps.length)} steps. ` +
       `Outcomes: ${reply.outcomes.join(', ')}.${warn}`;
   };
 
@@ -168,6 +168,8 @@ export function mountPlayground(root: HTMLElement): PlaygroundHandle {
         if (l === null) return;
         editor.value = l.json;
         variant.value = l.variant ?? '';
+        // A variant the menu does not offer (a damaged link) runs as the scenario says.
+        if (variant.value !== (l.variant ?? '')) variant.value = '';
         status.textContent = 'Loaded the scenario from the link.';
         run();
       },

@@ -1,8 +1,14 @@
 /**
  * The playground's permalink: the scenario JSON deflated (CompressionStream "deflate-raw") and
- * base64url-encoded into the URL hash, with the variant choice: `#v=fixed&s=<data>`. Works in the
- * browser and in Node 22 (both have CompressionStream).
+ * base64url-encoded into the URL hash, with the variant choice: `#v=post-v14-review&s=<data>`.
+ * Links made before the variant was renamed say `v=fixed`; decodeLink reads them as the variant
+ * it became (VARIANT_ALIASES in packages/model/src/scenario/types.ts; a unit test keeps the two
+ * tables equal, since this module stays free of model code). Works in the browser and in Node 22
+ * (both have CompressionStream).
  */
+
+/** Former variant names a link may carry, and the variant each is now. */
+export const LINK_VARIANT_ALIASES: Readonly<Record<string, string>> = { fixed: 'post-v14-review' };
 
 const toBase64Url = (bytes: Uint8Array): string => {
   let bin = '';
@@ -23,7 +29,7 @@ async function pipe(bytes: Uint8Array, stream: CompressionStream | Decompression
 
 export interface PlaygroundLink {
   readonly json: string;
-  /** "v14", "fixed", or null for the scenario's own. */
+  /** "v14", "post-v14-review", or null for the scenario's own. */
   readonly variant: string | null;
 }
 
@@ -45,7 +51,11 @@ export async function decodeLink(hash: string): Promise<PlaygroundLink | null> {
   if (data === null || data === '') return null;
   try {
     const bytes = await pipe(fromBase64Url(data), new DecompressionStream('deflate-raw'));
-    return { json: new TextDecoder('utf-8', { fatal: true }).decode(bytes), variant: params.get('v') };
+    const v = params.get('v');
+    return {
+      json: new TextDecoder('utf-8', { fatal: true }).decode(bytes),
+      variant: v === null ? null : (LINK_VARIANT_ALIASES[v] ?? v),
+    };
   } catch {
     throw new Error('The link does not hold a readable scenario (it may have been cut short).');
   }

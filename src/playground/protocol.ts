@@ -5,7 +5,7 @@ import type { JsonEvent } from '../stepper/types';
 export interface RunRequest {
   /** The scenario as JSON text, exactly as typed. */
   readonly json: string;
-  /** "v14" or "fixed", or null for the scenario's own variant. */
+  /** "v14" or "post-v14-review" (or a former name, `fixed`), or null for the scenario's own variant. */
   readonly variant: string | null;
   /** Units of work before StepBudgetExceeded (runScenario's budget). */
   readonly budget: number;
@@ -16,6 +16,8 @@ export type RunReply =
       readonly ok: true;
       readonly name: string;
       readonly variant: string;
+      /** What the variant follows, for the status line: VARIANT_INFO's label and trees. */
+      readonly variantLabel: string;
       readonly events: readonly JsonEvent[];
       readonly prose: readonly string[];
       /** One line per scenario step: its outcome. */

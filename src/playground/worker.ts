@@ -5,15 +5,16 @@
  * This is the only place the model is loaded in the browser.
  */
 import {
-  formatEvent,
   parseScenarioJson,
   runScenario,
   ScenarioError,
   StepBudgetExceeded,
   toJSONValue,
-  VARIANTS,
-  type Variant,
+  toVariant,
+  VARIANT_INFO,
 } from '@realmfault/model';
+import { stepVerdict } from '../components/scenario-compare';
+import { stepperProse } from '../stepper/prose';
 import type { JsonEvent } from '../stepper/types';
 import type { RunReply, RunRequest } from './protocol';
 import { serveRequests } from '../widgets/worker-rpc';
@@ -22,15 +23,21 @@ function handle(req: RunRequest): RunReply {
   const { json, variant, budget } = req;
   try {
     const scenario = parseScenarioJson(json);
-    const known = variant !== null && (VARIANTS as readonly string[]).includes(variant);
-    const run = runScenario(scenario, known ? { variant: variant as Variant, budget } : { budget });
+    // A former variant name (`fixed`, from an old link) runs as the variant it became.
+    const chosen = variant === null ? undefined : toVariant(variant);
+    const run = runScenario(scenario, chosen === undefined ? { budget } : { variant: chosen, budget });
+    const info = VARIANT_INFO[run.variant];
     return {
       ok: true,
       name: scenario.name,
       variant: run.variant,
+      variantLabel: `${info.label} (${info.tree})`,
       events: toJSONValue(run.trace) as JsonEvent[],
-      prose: run.trace.map(formatEvent),
-      outcomes: run.steps.map((s, i) => `step ${String(i)}: ${s.outcome}`),
+      prose: run.trace.map(stepperProse),
+      outcomes: run.steps.map((s, i) => {
+        const v = stepVerdict(s);
+        return `step ${String(i)}: ${s.outcome}${v === null || s.outcome === 'completed' ? '' : ` (${v})`}`;
+      }),
       violations: run.violations.map((x) => x.message),
     };
   } catch (e) {

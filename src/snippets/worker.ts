@@ -166,7 +166,7 @@ export function runInWorker(code: string): WorkerResult {
 export const WARM_UP = `import { runScenario, getBuiltinScenario, BUILTIN_SCENARIO_NAMES, formatEvent } from '@realmfault/model';
 for (let round = 0; round < 2; round++) {
   for (const name of BUILTIN_SCENARIO_NAMES.slice(0, 6)) {
-    for (const variant of ['v14', 'fixed'] as const) {
+    for (const variant of ['v14', 'post-v14-review'] as const) {
       const run = runScenario(getBuiltinScenario(name), { variant });
       const last: string = run.trace.length > 0 ? formatEvent(run.trace[run.trace.length - 1]!) : '';
       console.log(name, variant, run.steps.length, last.length);

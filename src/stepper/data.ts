@@ -1,11 +1,12 @@
 /**
  * Build-time stepper data for a built-in scenario: run the model, keep the trace as JSON with the
- * model's prose for each event, group the steps, locate each event in the model's source and ship
+ * prose for each event (stepperProse: the model's, with step outcomes that name their step), group the steps, locate each event in the model's source and ship
  * only the source slices the trace touches.
  */
-import { formatEvent, getBuiltinScenario, runScenario, toJSONValue } from '@realmfault/model';
+import { getBuiltinScenario, runScenario, toJSONValue } from '@realmfault/model';
 import type { TraceEvent, Variant } from '@realmfault/model';
 import { groupSteps, locateEvents, usedSlices } from './locate';
+import { stepperProse } from './prose';
 import { sourceIndex } from './source-index';
 import type { JsonEvent, SourceIndex, StepperData } from './types';
 
@@ -22,7 +23,7 @@ export function stepperDataFromTrace(
     scenario,
     variant,
     events,
-    prose: trace.map(formatEvent),
+    prose: trace.map(stepperProse),
     steps: groupSteps(events),
     loc,
     sources: usedSlices(loc, index),

@@ -180,6 +180,30 @@ export function buildSourceIndex(): SourceIndex {
   /** Names used by decide() outside the table → the keys of their slices (several TS functions). */
   const scopes: Record<string, string[]> = {};
 
+  /**
+   * The RMI commands a file's unmirrored helper issues itself (realm_rtt_create() issuing
+   * RMI_RTT_CREATE): a call of the helper is where the calling function issues the command.
+   */
+  const helperCommands = new Map<string, ReadonlyMap<string, readonly string[]>>();
+  const commandsOfHelpers = (rel: string): ReadonlyMap<string, readonly string[]> => {
+    let m = helperCommands.get(rel);
+    if (m === undefined) {
+      const p = file(rel);
+      const built = new Map<string, string[]>();
+      for (const h of p.fns) {
+        if (mirrored.has(h.name)) continue;
+        const cmds = p.calls
+          .filter((c) => c.pos >= h.node.pos && c.end <= h.node.end)
+          .map(calleeName)
+          .filter((n): n is string => n !== null && n.startsWith('RMI_') && mirrored.has(n));
+        if (cmds.length > 0) built.set(h.name, [...new Set(cmds)]);
+      }
+      m = built;
+      helperCommands.set(rel, m);
+    }
+    return m;
+  };
+
   const sliceFor = (name: string, rel: string, fn: FunctionNode, cFile: string | null): SourceSlice => {
     const { sf, calls } = file(rel);
     const start = lineOf(sf, fn.node.getStart(sf, true));
@@ -204,6 +228,9 @@ export function buildSourceIndex(): SourceIndex {
         }
       } else if (mirrored.has(callee) && callee !== name) {
         sites.push({ kind: 'call', line, fn: callee });
+      } else if (!mirrored.has(callee)) {
+        for (const cmd of commandsOfHelpers(rel).get(callee) ?? [])
+          sites.push({ kind: 'call', line, fn: cmd });
       }
     }
     sites.sort((a, b) => a.line - b.line);
@@ -229,7 +256,9 @@ export function buildSourceIndex(): SourceIndex {
   }
 
   // decide()/WARN_ON sites naming something that is not a mirrored function: the TS function
-  // around them becomes that name's slice (all model files are scanned for them).
+  // around them becomes that name's slice (all model files are scanned for them). A site naming a
+  // mirrored function from outside that function's own slice (a helper deciding for its caller)
+  // adds the helper as another scope of the name, after the function's own slice.
   for (const rel of modelFiles()) {
     const p = file(rel);
     for (const c of p.calls) {
@@ -238,9 +267,18 @@ export function buildSourceIndex(): SourceIndex {
       const around = enclosing(p.fns, c);
       if (around === undefined) continue;
       for (const named of fnNames(c.arguments[1], around.node)) {
-        if (mirrored.has(named)) continue;
+        const own = mirrored.has(named) ? slices[named] : undefined;
+        if (mirrored.has(named)) {
+          const line = lineOf(p.sf, c.getStart(p.sf));
+          const inside =
+            own !== undefined &&
+            own.model === `packages/model/${rel}` &&
+            line >= own.start &&
+            line <= own.end;
+          if (inside) continue;
+        }
         const slice = sliceFor(named, rel, around, null);
-        const keys = (scopes[named] ??= []);
+        const keys = (scopes[named] ??= own === undefined ? [] : [named]);
         const same = (k: string): boolean => {
           const other: SourceSlice | undefined = slices[k];
           return other !== undefined && other.model === slice.model && other.start === slice.start;

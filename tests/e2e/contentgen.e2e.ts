@@ -8,10 +8,12 @@ import {
   BUILTIN_SCENARIO_NAMES,
   DFSC_TABLE,
   getBuiltinScenario,
+  LEDGER,
   runScenario,
   VARIANTS,
 } from '@realmfault/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VERSION_IDS, VERSIONS } from '../../src/content/versions';
 import { baseURL, openPage, sitemapPaths, useBrowser, type WatchedPage } from './browser.js';
 
 const { browser } = useBrowser();
@@ -117,8 +119,26 @@ describe('the Checked against block', () => {
     await go(path);
     const block = watched.page.locator('aside.rf-versions');
     expect(await block.count()).toBe(1);
-    expect(await block.textContent()).toMatch(/^Checked against .*KVM CCA series v14/);
+    expect(await block.textContent()).toMatch(/^Checked against .*KVM CCA v14/);
     expect(await block.locator('a[href="/reference/versions-and-limits/"]').count()).toBe(1);
+    // Each version links to the tree, commit or message it names.
+    for (const a of await block.locator('a[data-version-id]').all()) {
+      const id = (await a.getAttribute('data-version-id')) as (typeof VERSION_IDS)[number];
+      expect(VERSION_IDS).toContain(id);
+      expect(await a.getAttribute('href')).toBe(VERSIONS[id].href);
+    }
+  });
+});
+
+describe('the verification ledger', () => {
+  it('has one row per LEDGER entry on the Versions & limits page, each with its code linked', async () => {
+    await go('/reference/versions-and-limits/');
+    const keys = await watched.page.$$eval('[data-rf-table="ledger"] tbody tr[data-key]', (rows) =>
+      rows.map((r) => r.getAttribute('data-key')),
+    );
+    expect([...keys].sort()).toEqual(LEDGER.map((r) => r.name).sort());
+    const row = watched.page.locator('[data-rf-table="ledger"] tr[data-key="realm_map_ipa"]');
+    expect(await row.locator('a.rf-cite').count()).toBeGreaterThanOrEqual(2);
   });
 });
 

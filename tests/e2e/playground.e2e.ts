@@ -7,7 +7,6 @@
  */
 import {
   BUILTIN_SCENARIOS,
-  formatEvent,
   getBuiltinScenario,
   parseScenarioJson,
   runScenario,
@@ -18,6 +17,8 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { groupSteps } from '../../src/stepper/locate';
+import { stepperProse } from '../../src/stepper/prose';
+import { encodeLink } from '../../src/playground/permalink';
 import type { JsonEvent } from '../../src/stepper/types';
 import { baseURL, openPage, useBrowser } from './browser.js';
 
@@ -31,7 +32,7 @@ function expectedProse(name: string, variant: Variant): string[] {
   return groupSteps(toJSONValue(trace) as JsonEvent[]).map((i) => {
     const e = trace[i];
     if (e === undefined) throw new Error('step outside the trace');
-    return formatEvent(e);
+    return stepperProse(e);
   });
 }
 
@@ -62,7 +63,7 @@ async function waitIdle(page: Page): Promise<void> {
 describe('Playground', () => {
   it('runs a built-in scenario from the menu and steps through the trace the model gives', async () => {
     const name = 'thp-unaligned';
-    const variant: Variant = 'fixed';
+    const variant: Variant = 'post-v14-review';
     const want = expectedProse(name, variant);
     const { page, problems } = await open();
     await mountedPlayground(page);
@@ -134,11 +135,12 @@ describe('Playground', () => {
     await mountedPlayground(page);
     const budget = Number(await page.locator(PG).getAttribute('data-budget'));
     expect(budget).toBeGreaterThan(0);
-    // Writes to fresh pages until the budget runs out (each first touch maps a page).
+    // Writes to fresh pages until the budget runs out: each first touch maps a page, and a stride
+    // of 2 MiB makes every one also create the RTTs below its own level-2 entry.
     const base = BUILTIN_SCENARIOS[0] ?? {};
     const steps = Array.from({ length: 1000 }, (_, i) => ({
       guest: 'write',
-      ipa: `0x${(0x40000000 + i * 0x1000).toString(16)}`,
+      ipa: `0x${(0x40000000 + i * 0x200000).toString(16)}`,
       value: '0x1',
       size: 8,
       isv: false,
@@ -206,24 +208,44 @@ describe('Playground', () => {
 
   it('keeps the scenario and variant in the URL hash and restores them', async () => {
     const name = 'mmio-valid-syndrome';
-    const want = expectedProse(name, 'fixed');
+    const want = expectedProse(name, 'post-v14-review');
     const first = await open();
     await mountedPlayground(first.page);
     await first.page.locator(`${PG} .rf-pg-builtin`).selectOption(name);
-    await first.page.locator(`${PG} .rf-pg-variant`).selectOption('fixed');
+    await first.page.locator(`${PG} .rf-pg-variant`).selectOption('post-v14-review');
     const text = await first.page.locator(`${PG} textarea`).inputValue();
     await first.page.locator(`${PG} .rf-pg-run`).click();
     await waitIdle(first.page);
     await first.page.waitForFunction(() => /[#&]s=/.test(location.hash));
     const url = first.page.url();
-    expect(url).toMatch(/#v=fixed&s=[\w-]+$/);
+    expect(url).toMatch(/#v=post-v14-review&s=[\w-]+$/);
     const second = await open(new URL(url).hash);
     await second.page.waitForSelector(`${STEPPER}[data-mounted="true"]`);
     await expect(second.page.locator(`${PG} textarea`).inputValue()).resolves.toBe(text);
-    await expect(second.page.locator(`${PG} .rf-pg-variant`).inputValue()).resolves.toBe('fixed');
+    await expect(second.page.locator(`${PG} .rf-pg-variant`).inputValue()).resolves.toBe('post-v14-review');
     await expect(second.page.locator(`${STEPPER} .rf-stepper-status`).textContent()).resolves.toBe(
       `Step 1 of ${String(want.length)}`,
     );
     expect([...first.problems, ...second.problems]).toEqual([]);
+  });
+
+  it('loads a link made before the rename, #v=fixed, as post-v14-review and runs it', async () => {
+    const name = 'thp-unaligned';
+    const raw = BUILTIN_SCENARIOS.find((s) => s['name'] === name);
+    const json = JSON.stringify(raw, null, 2);
+    const hash = (await encodeLink({ json, variant: 'post-v14-review' })).replace(
+      '#v=post-v14-review&',
+      '#v=fixed&',
+    );
+    expect(hash).toMatch(/^#v=fixed&s=/);
+    const want = expectedProse(name, 'post-v14-review');
+    const { page, problems } = await open(hash);
+    await page.waitForSelector(`${STEPPER}[data-mounted="true"]`);
+    await expect(page.locator(`${PG} .rf-pg-variant`).inputValue()).resolves.toBe('post-v14-review');
+    expect(await statusText(page)).toContain(`Ran ${name} under post-v14-review`);
+    await expect(page.locator(`${STEPPER} .rf-stepper-status`).textContent()).resolves.toBe(
+      `Step 1 of ${String(want.length)}`,
+    );
+    expect(problems).toEqual([]);
   });
 });

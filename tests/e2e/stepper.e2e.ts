@@ -6,17 +6,12 @@
  * whole trace is listed.
  */
 import { AxeBuilder } from '@axe-core/playwright';
-import {
-  formatEvent,
-  getBuiltinScenario,
-  MIRRORED_FUNCTIONS,
-  runScenario,
-  toJSONValue,
-} from '@realmfault/model';
+import { getBuiltinScenario, MIRRORED_FUNCTIONS, runScenario, toJSONValue } from '@realmfault/model';
 import type { TraceEvent, Variant } from '@realmfault/model';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { groupSteps } from '../../src/stepper/locate';
+import { stepperProse } from '../../src/stepper/prose';
 import type { JsonEvent } from '../../src/stepper/types';
 import { baseURL, openPage, useBrowser } from './browser.js';
 
@@ -72,7 +67,7 @@ function expected(variant: Variant): { prose: string; node: string | null }[] {
   return steps.map((first) => {
     const e = trace[first];
     if (e === undefined) throw new Error('step outside the trace');
-    return { prose: formatEvent(e), node: nodeAt[first] ?? null };
+    return { prose: stepperProse(e), node: nodeAt[first] ?? null };
   });
 }
 

@@ -5,7 +5,15 @@
  * accessible after they change, and log no console error.
  */
 import { AxeBuilder } from '@axe-core/playwright';
-import { bitRange, decode, DecodeError, formatDecoded, type Decoded } from '@realmfault/model';
+import {
+  bitRange,
+  citationsToLabels,
+  decode,
+  DecodeError,
+  formatDecoded,
+  VARIANT_INFO,
+  type Decoded,
+} from '@realmfault/model';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
@@ -30,7 +38,7 @@ const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 /** The model's decode as the widget's table rows: name, bits, value, meaning. */
 function modelRows(d: Decoded): string[][] {
-  return d.fields.map((f) => [f.name, bitRange(f), `0x${f.raw.toString(16)}`, f.meaning]);
+  return d.fields.map((f) => [f.name, bitRange(f), `0x${f.raw.toString(16)}`, citationsToLabels(f.meaning)]);
 }
 
 async function tableRows(root: Locator): Promise<string[][]> {
@@ -79,11 +87,15 @@ describe('Decoder', () => {
     const d = decode('esr', '0x92000007');
     await expect(caption(root)).resolves.toBe(formatDecoded(d).split('\n')[0]);
     await expect(tableRows(root)).resolves.toEqual(modelRows(d));
-    await expect(root.locator('.rf-decoder-notes li').allTextContents()).resolves.toEqual([...d.notes]);
+    await expect(root.locator('.rf-decoder-notes li').allTextContents()).resolves.toEqual(
+      d.notes.map(citationsToLabels),
+    );
     const view = d.kind === 'esr' && 'rmmView' in d ? (d.rmmView as keyof typeof RMM_VIEW_LABELS) : null;
     expect(view).not.toBeNull();
     if (view)
-      await expect(root.locator('.rf-decoder-path').textContent()).resolves.toContain(RMM_VIEW_LABELS[view]);
+      await expect(root.locator('.rf-decoder-path').textContent()).resolves.toContain(
+        citationsToLabels(RMM_VIEW_LABELS[view]),
+      );
     expect(problems).toEqual([]);
     await page.context().close();
   });
@@ -190,7 +202,9 @@ describe('Decoder', () => {
     );
     await expect(caption(root)).resolves.toBe(formatDecoded(d).split('\n')[0]);
     await expect(tableRows(root)).resolves.toEqual(modelRows(d));
-    await expect(root.locator('.rf-decoder-notes li').allTextContents()).resolves.toEqual([...d.notes]);
+    await expect(root.locator('.rf-decoder-notes li').allTextContents()).resolves.toEqual(
+      d.notes.map(citationsToLabels),
+    );
     // Focus is visible on the control that has it.
     const outline = await page.evaluate(() => {
       const el = document.activeElement;
@@ -229,7 +243,7 @@ async function expectResult(page: Page, view: ExplorerView): Promise<void> {
   const heads = await root.locator('.rf-fx-pathhead').allTextContents();
   expect(heads).toHaveLength(view.runs.length);
   view.runs.forEach((r, i) => {
-    expect(heads[i]).toContain(r.variant);
+    expect(heads[i]).toContain(VARIANT_INFO[r.variant].label);
   });
   // Each column: the trace lines the model's run gives, identical rounds shown once.
   const d = view.divergence;
@@ -303,7 +317,7 @@ describe('Fault explorer', () => {
     await page.context().close();
   });
 
-  it('runs a combination chosen with the keyboard, with v14 and fixed side by side and their first difference', async () => {
+  it('runs a combination chosen with the keyboard, with both variants side by side and their first difference', async () => {
     const { page, problems } = await openPage(browser());
     await page.goto(`${baseURL()}${EXPLORER}`, { waitUntil: 'load' });
     // A read (not the default write) of the untouched MAP_PRIVATE page through its shared alias.
@@ -398,7 +412,7 @@ describe('Fault explorer', () => {
   });
 
   it('says when the variants agree, and greys out choices that do not apply to MMIO', async () => {
-    // A combination where v14 and fixed take the same path, found with the model.
+    // A combination where v14 and post-v14 take the same path, found with the model.
     let agree: Selection | null = null;
     search: for (const half of HALVES)
       for (const pageChoice of PAGES)
@@ -424,7 +438,7 @@ describe('Fault explorer', () => {
     await page.goto(`${baseURL()}${EXPLORER}?${selectionToQuery(agree, MODEL_SPACE)}`, { waitUntil: 'load' });
     await waitRuns(page, 1);
     await expect(page.locator('.rf-fx-first').textContent()).resolves.toContain(
-      'v14 and fixed take the same path',
+      'v14 and post-v14 take the same path',
     );
     await expectResult(page, expected(agree));
 
@@ -447,13 +461,14 @@ describe('Fault explorer', () => {
   it('reaches every control with Tab', async () => {
     const { page, problems } = await openPage(browser());
     await page.goto(`${baseURL()}${EXPLORER}`, { waitUntil: 'load' });
-    const names = await page
-      .locator('[data-rf-widget="fault-explorer"] form')
-      .evaluate((f) => [
-        ...new Set(
-          [...f.querySelectorAll('input, select, button')].map((e) => e.getAttribute('name') ?? e.className),
+    const names = await page.locator('[data-rf-widget="fault-explorer"] form').evaluate((f) => [
+      ...new Set(
+        // Controls, and the links to the sources the toggle descriptions cite.
+        [...f.querySelectorAll('input, select, button, a[href]')].map(
+          (e) => e.getAttribute('name') ?? e.className,
         ),
-      ]);
+      ),
+    ]);
     await page.locator('[data-rf-widget="fault-explorer"] input[name="half"]:checked').focus();
     const reached = new Set<string>();
     for (let i = 0; i < 60; i++) {

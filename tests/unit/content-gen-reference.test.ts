@@ -25,6 +25,9 @@ import {
   RMI_RANGE_SIZE_TABLE,
   RMI_S2AP_TABLE,
   RMI_STATUS_TABLE,
+  citationProblems,
+  findCitations,
+  sourceById,
   TOGGLE_INFO,
   type Decoded,
 } from '@realmfault/model';
@@ -45,7 +48,8 @@ import { activateRealm, createWorld } from '../../packages/model/src/sim/engine.
 import type { Rtte, World } from '../../packages/model/src/sim/world.js';
 import { allocPages } from '../../packages/model/src/vmm/host.js';
 import { getBuiltinScenario } from '../../packages/model/src/scenarios/builtin.js';
-import { primarySource, withoutBriefRefs } from '../../src/components/reference/brief-refs.js';
+import { BRIEF_CITATION } from '../../scripts/check-brief.mjs';
+import { RMM_VIEW_EXIT } from '../../src/widgets/decoder/view.js';
 import {
   cellText,
   esrFieldVisibility,
@@ -65,13 +69,22 @@ import {
   checkedAgainst,
   DEFAULT_CHECKED_AGAINST,
   frontmatterExtension,
+  treeHref,
   VERSION_IDS,
   VERSIONS,
 } from '../../src/content/versions.js';
 
 const hex = (v: bigint | number): string => `0x${v.toString(16)}`;
 const cellString = (c: RefCell | undefined): string =>
-  c === undefined ? '' : typeof c === 'string' ? c : 'code' in c ? c.code : `${c.label} ${c.text}`;
+  c === undefined
+    ? ''
+    : typeof c === 'string'
+      ? c
+      : 'code' in c
+        ? c.code
+        : 'html' in c
+          ? c.html
+          : `${c.label} ${c.text}`;
 
 describe('VALUE_TABLES (every row of a model table is on the page)', () => {
   const cases: [ValueTableId, readonly unknown[], (row: never) => string][] = [
@@ -126,6 +139,30 @@ describe('layouts (the decoders’ own fields)', () => {
       expect(l.example).toBe(hex(d.value));
     },
   );
+});
+
+describe('ESR_VIEWS (what each TF-RMM path writes into rec_exit)', () => {
+  it('cites TF-RMM lines that resolve, for every path', () => {
+    for (const v of ESR_VIEWS) {
+      expect(findCitations(v.source).length, v.id).toBeGreaterThan(0);
+      expect(citationProblems(v.source), v.id).toEqual([]);
+    }
+  });
+  it('reports FAR only as FAR_EL2[11:0] on the emulatable paths, and 0 everywhere else', () => {
+    const far = Object.fromEntries(ESR_VIEWS.map((v) => [v.id, v.far]));
+    expect(far).toEqual({
+      protected: '0',
+      unprotected_no_isv: '0',
+      unprotected_isv: 'FAR_EL2[11:0]',
+      unprotected_no_isv_pre_4de93bb0: 'FAR_EL2[11:0]',
+      external_abort: '0',
+    });
+  });
+  it('says the same as the decoder widget about each path', () => {
+    for (const v of ESR_VIEWS) {
+      expect(RMM_VIEW_EXIT[v.id], v.id).toEqual({ far: v.far, hpfar: v.hpfar, gprs0: v.gprs0 });
+    }
+  });
 });
 
 describe('esrFieldVisibility (what TF-RMM keeps of each ESR field)', () => {
@@ -323,21 +360,91 @@ describe('KVM_UAPI', () => {
     'KVM_MEMORY_ATTRIBUTE_PRIVATE',
   ])('%s has a row citing the UAPI header or the API document', (n) => {
     const row = KVM_UAPI.find((u) => u.name === n);
-    expect(row?.source).toMatch(/include\/uapi\/linux\/kvm\.h|Documentation\/virt\/kvm\/api\.rst/);
+    const ids = findCitations(row?.source ?? '').flatMap((m) =>
+      m.refs.flatMap((r) => (r.kind === 'function' ? [] : [r.id])),
+    );
+    expect(ids.some((id) => id === 'linux-uapi-kvm.h' || id === 'linux-api.rst')).toBe(true);
+  });
+  it('every source and meaning resolves its citations', () => {
+    for (const u of KVM_UAPI) {
+      expect(citationProblems(u.source), u.name).toEqual([]);
+      expect(citationProblems(u.meaning), u.name).toEqual([]);
+    }
+  });
+});
+
+describe('citations in the reference tables', () => {
+  it('every cell of every value table and of the RMI rules resolves', () => {
+    const texts = [
+      ...Object.values(VALUE_TABLES).flatMap((t) => t.rows.flatMap((r) => r.cells.map(cellString))),
+      ...RMI_RTT_RULES.flatMap((r) => [r.also, r.source, ...RTTE_STATES.map((st) => cellText(r.cells[st]))]),
+      ...Object.values(layouts()).flatMap((l) => [l.exampleSource, ...l.notes]),
+    ];
+    for (const t of texts) expect(citationProblems(t), t.slice(0, 80)).toEqual([]);
+  });
+  it('every RMI rule row cites its TF-RMM handler', () => {
+    for (const r of RMI_RTT_RULES) {
+      const refs = findCitations(r.source).flatMap((m) => m.refs);
+      expect(refs.length, r.cmd).toBeGreaterThan(0);
+      for (const ref of refs) expect(ref.kind === 'function' ? ref.tree : ref.id, r.cmd).toMatch(/^tf-rmm/);
+    }
   });
 });
 
 describe('Versions and limits', () => {
-  it('TOGGLE_INFO sources and NOT_MODELLED texts are shown without brief references', () => {
+  it('TOGGLE_INFO sources and NOT_MODELLED texts cite resolvable sources and never the brief', () => {
     for (const t of TOGGLE_INFO) {
-      const s = primarySource(t.source);
-      expect(s, t.name).not.toBe('');
-      expect(s).not.toMatch(/brief|§/i);
+      expect(findCitations(t.source).length, t.name).toBeGreaterThan(0);
+      expect(citationProblems(`${t.source} ${t.description}`), t.name).toEqual([]);
+      expect(`${t.source} ${t.description}`).not.toMatch(BRIEF_CITATION);
     }
     for (const l of NOT_MODELLED) {
-      expect(withoutBriefRefs(l.why)).not.toMatch(/§/);
-      expect(withoutBriefRefs(l.what)).not.toMatch(/§/);
+      expect(citationProblems(`${l.what} ${l.why}`)).toEqual([]);
+      expect(`${l.what} ${l.why}`).not.toMatch(BRIEF_CITATION);
     }
+  });
+  it('every version is built from registry sources, with links to the revisions they pin', () => {
+    for (const id of VERSION_IDS) {
+      const v = VERSIONS[id];
+      expect(v.sources.length, id).toBeGreaterThan(0);
+      for (const s of v.sources) expect(sourceById(s), `${id}: ${s}`).toBeDefined();
+      expect(v.href, id).toMatch(/^https:\/\//);
+      expect(citationProblems(v.detail), id).toEqual([]);
+      expect(`${v.label} ${v.version} ${v.detail}`).not.toMatch(/\bbrief\b|BRIEF|fixed/i);
+      for (const r of v.revisions) expect(r.href, `${id}: ${r.repo}`).toMatch(/^https:\/\//);
+    }
+    // The revisions the variants follow, as the registry pins them.
+    const revs = (id: (typeof VERSION_IDS)[number]): string[] =>
+      VERSIONS[id].revisions.map((r) => `${r.repo} ${r.rev}`);
+    expect(revs('kvm-cca-v14')).toEqual(['linux-arm/linux-cca cca-host/v14']);
+    expect(revs('kvm-cca-post-v14')).toEqual(
+      expect.arrayContaining(['gwshan/linux 0242b60a', 'lpieralisi/linux 241a866f']),
+    );
+    expect(revs('tf-rmm-main')).toEqual(
+      expect.arrayContaining([
+        'TF-RMM/tf-rmm 9a7f8ef4',
+        'TF-RMM/tf-rmm 4de93bb0',
+        'TF-RMM/tf-rmm 7626d97b',
+        'TF-RMM/tf-rmm 4c40d408',
+      ]),
+    );
+    expect(revs('linux-v7.1.8')).toContain('linux stable v7.1.8');
+    expect(revs('qemu')).toContain('qemu/qemu ece40881');
+    expect(VERSIONS['rmm-spec-2.0-bet1'].sources).toContain('rmm-spec');
+  });
+  it('links a code source’s tree: the file address without the file', () => {
+    const gl = sourceById('v14-rmi.c');
+    const gh = sourceById('tf-rmm-exit.c');
+    const cg = sourceById('linux-kvm_main.c');
+    if (gl?.kind !== 'code' || gh?.kind !== 'code' || cg?.kind !== 'code')
+      throw new Error('registry changed');
+    expect(treeHref(gl)).toBe('https://gitlab.arm.com/linux-arm/linux-cca/-/tree/cca-host/v14');
+    expect(treeHref(gh)).toBe(
+      'https://github.com/TF-RMM/tf-rmm/tree/9a7f8ef46378320ad69140a42e51c1ccf5914661',
+    );
+    expect(treeHref(cg)).toBe(
+      'https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree?h=v7.1.8',
+    );
   });
   it('checkedAgainst: the default set, or the page’s own list', () => {
     expect(checkedAgainst({ title: 'x' })).toEqual(DEFAULT_CHECKED_AGAINST);

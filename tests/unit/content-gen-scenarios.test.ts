@@ -6,6 +6,8 @@
 import {
   BUILTIN_SCENARIO_NAMES,
   BUILTIN_SCENARIOS,
+  citationProblems,
+  findCitations,
   getBuiltinScenario,
   parseScenario,
   runScenario,
@@ -21,23 +23,30 @@ import {
   stepOutcomeText,
 } from '../../src/components/reference/scenario-runs.js';
 import { scenarioHref, scenarioSidebarItems } from '../../src/components/reference/scenario-sidebar.js';
-import {
-  descriptionWithoutBriefRefs,
-  SCENARIO_SOURCES,
-  scenarioSources,
-} from '../../src/components/reference/scenario-sources.js';
+import { SCENARIO_SOURCES, scenarioSources } from '../../src/components/reference/scenario-sources.js';
+import { citeHtml } from '../../src/widgets/cite-html.js';
+import { BRIEF_CITATION } from '../../scripts/check-brief.mjs';
 
 describe('SCENARIO_SOURCES (the primary sources behind each built-in scenario)', () => {
-  it.each(BUILTIN_SCENARIO_NAMES)('%s has at least one source, each naming where and what', (name) => {
-    const sources = scenarioSources(name);
-    expect(sources.length).toBeGreaterThan(0);
-    for (const s of sources) {
-      expect(s.ref.trim()).not.toBe('');
-      expect(s.supports.trim()).not.toBe('');
-      // Primary sources, not the project's brief.
-      expect(`${s.ref} ${s.supports}`).not.toMatch(/brief|§/i);
-    }
-  });
+  it.each(BUILTIN_SCENARIO_NAMES)(
+    '%s has at least one source, each a resolvable citation and a claim',
+    (name) => {
+      const sources = scenarioSources(name);
+      expect(sources.length).toBeGreaterThan(0);
+      for (const s of sources) {
+        // Only citations: the rendered text is the links.
+        const cites = findCitations(s.cite);
+        expect(cites.length, s.cite).toBeGreaterThan(0);
+        expect(s.cite.replace(/\[@[^\]]*\]/g, '').trim(), s.cite).toBe('');
+        expect(citationProblems(s.cite), s.cite).toEqual([]);
+        expect(citeHtml(s.cite)).toMatch(/<a class="rf-cite" href="https:\/\//);
+        expect(s.supports.trim()).not.toBe('');
+        // Primary sources, not the project's brief, and the variants by their current names.
+        expect(`${s.cite} ${s.supports}`).not.toMatch(BRIEF_CITATION);
+        expect(`${s.cite} ${s.supports}`).not.toMatch(/\bbrief\b|thread message|\bfixed\b/i);
+      }
+    },
+  );
 
   it('has no entry for a scenario the model does not have', () => {
     expect(Object.keys(SCENARIO_SOURCES).filter((n) => !BUILTIN_SCENARIO_NAMES.includes(n))).toEqual([]);
@@ -48,17 +57,19 @@ describe('SCENARIO_SOURCES (the primary sources behind each built-in scenario)',
   });
 });
 
-describe('descriptionWithoutBriefRefs', () => {
-  it.each(BUILTIN_SCENARIO_NAMES)('%s: drops the brief references and keeps the rest', (name) => {
-    const raw = getBuiltinScenario(name).description;
-    const shown = descriptionWithoutBriefRefs(raw);
-    expect(shown).not.toMatch(/Brief|§/);
-    expect(shown.length).toBeGreaterThan(raw.length / 2);
-    // A label in the removed prefix is kept.
-    const prefix = /^Brief [^:]*:/.exec(raw)?.[0] ?? '';
-    if (prefix.includes('INFERRED')) expect(shown.startsWith('INFERRED: ')).toBe(true);
-    else expect(shown.startsWith('INFERRED: ')).toBe(false);
-  });
+describe('scenario descriptions', () => {
+  it.each(BUILTIN_SCENARIO_NAMES)(
+    '%s: shown as the model has it, its citations rendered as links',
+    (name) => {
+      const row = scenarioRow(name);
+      expect(row.description).toBe(getBuiltinScenario(name).description);
+      const html = citeHtml(row.description);
+      expect((html.match(/<a class="rf-cite"/g) ?? []).length).toBe(
+        findCitations(row.description).reduce((n, m) => n + m.refs.length, 0),
+      );
+      expect(html).not.toContain('[@');
+    },
+  );
 });
 
 describe('scenarioRow (the Scenarios table and the outcome table of each page)', () => {
@@ -75,7 +86,7 @@ describe('scenarioRow (the Scenarios table and the outcome table of each page)',
         r.violations.map((v) => ({ invariant: v.invariant, step: v.step })),
       );
     }
-    expect(row.differs).toBe(JSON.stringify(row.runs.v14) !== JSON.stringify(row.runs.fixed));
+    expect(row.differs).toBe(JSON.stringify(row.runs.v14) !== JSON.stringify(row.runs['post-v14-review']));
   });
 
   it('lists every built-in scenario once, in the model’s order', () => {

@@ -15,9 +15,16 @@ import {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeInputs } from '../../src/widgets/decoder/decode.js';
-import { KIND_LABELS, RMM_VIEW_LABELS, renderDecoderHtml } from '../../src/widgets/decoder/view.js';
+import {
+  exitFieldsFor,
+  KIND_LABELS,
+  RMM_VIEW_EXIT,
+  RMM_VIEW_LABELS,
+  renderDecoderHtml,
+} from '../../src/widgets/decoder/view.js';
+import { citeHtml } from '../../src/widgets/cite-html.js';
 
-/** A value from the seed or the brief for each kind (the reference page's starting values). */
+/** A value from the seed report or a TF-RMM return for each kind (the reference page's starting values). */
 const SAMPLES: Record<DecodeKind, string> = {
   esr: '0x92000007',
   ipa: '0x10046880000',
@@ -153,6 +160,7 @@ describe('renderDecoderHtml', () => {
       rows: [{ name: '"x"', bits: '[1]', raw: '0x1', meaning: "<script>alert('x')</script>" }],
       notes: ['a < b'],
       rmmPath: 'p & q',
+      exit: { far: '0 & <x>', hpfar: 'HPFAR_EL2', gprs0: '0' },
     });
     expect(html).not.toContain('<script>');
     expect(html).not.toContain('<b>');
@@ -160,5 +168,45 @@ describe('renderDecoderHtml', () => {
     expect(html).toContain('&quot;x&quot;');
     expect(html).toContain('a &lt; b');
     expect(html).toContain('p &amp; q');
+    expect(html).toContain('far = 0 &amp; &lt;x&gt;');
+  });
+
+  it('renders the notes’ and the path’s citations as links, in the build and in the worker alike', () => {
+    const r = ok('esr', '0x92000007');
+    const citing = r.view.notes.filter((n) => n.includes('[@'));
+    expect(citing.length).toBeGreaterThan(0);
+    for (const n of citing) expect(r.html).toContain(citeHtml(n));
+    expect(r.html).toContain(citeHtml(r.view.rmmPath ?? ''));
+    expect(r.html).not.toContain('[@');
+  });
+});
+
+describe('what the host reads in rec_exit (FAR and HPFAR)', () => {
+  it('never says the host gets a FAR where TF-RMM reports 0', () => {
+    // Protected, unprotected ISV = 0 (since 4de93bb0), external abort: FAR 0 [@tf-rmm-exit.c:212-290].
+    for (const v of ['0x90000005', '0x92000007', '0x90000010']) {
+      const r = ok('esr', v);
+      expect(r.view.exit?.far, v).toBe('0');
+      expect(r.html, v).toContain('far = 0;');
+      const fnv = r.view.rows.find((x) => x.name === 'FnV');
+      expect(fnv?.meaning, v).not.toMatch(/^FAR valid$/);
+    }
+    // An external abort writes neither FAR nor HPFAR.
+    expect(ok('esr', '0x90000010').view.exit).toEqual(RMM_VIEW_EXIT.external_abort);
+  });
+
+  it('gives FAR_EL2[11:0] only on the emulatable (ISV = 1) unprotected path', () => {
+    const r = ok('esr', '0x91c08047');
+    expect(decodeEsr('0x91c08047').rmmView).toBe('unprotected_isv');
+    expect(r.view.exit?.far).toBe('FAR_EL2[11:0]');
+  });
+
+  it('shows no exit fields for a value no TF-RMM path reports, or that is not a data abort', () => {
+    // WnR with IL and without ISV: TF-RMM main hides WnR there, and before 4de93bb0 it dropped IL.
+    expect(decodeEsr('0x92000047').rmmView).toBe('not_tf_rmm_main');
+    expect(ok('esr', '0x92000047').view.exit).toBeNull();
+    expect(ok('esr', '0x92000047').html).not.toContain('What the host reads');
+    expect(ok('esr', '0x56000000').view.exit).toBeNull();
+    expect(exitFieldsFor(null, 0n)).toBeNull();
   });
 });

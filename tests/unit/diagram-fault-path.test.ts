@@ -21,7 +21,7 @@ import {
   tracedCalls,
   tracedFunctions,
 } from '../../src/diagrams/fault-path.js';
-import { traceToSequence } from '../../src/diagrams/sequence.js';
+import { laneOf, traceToSequence } from '../../src/diagrams/sequence.js';
 import { checkMermaid } from '../../src/plugins/mermaid/validate.js';
 
 const GOLDEN = 'packages/model/test/golden';
@@ -127,6 +127,89 @@ describe('traceToSequence', () => {
     const map = source.indexOf('K->>R: RMI_RTT_DATA_MAP');
     expect(exit).toBeGreaterThan(0);
     expect(map).toBeGreaterThan(exit);
+  });
+
+  it('puts the guest’s RSI call and its functions on the guest lane, the VMM’s work on the VMM lane', () => {
+    const lines = traceToSequence(traceOf('explicit-private-to-shared', 'v14')).split('\n');
+    // The RSI call is the guest's message to the RMM, with the range it asks for.
+    expect(lines.some((l) => /^\s+G->>R: .*RSI_IPA_STATE_SET \[0x46880000, 0x46881000\)$/.test(l))).toBe(
+      true,
+    );
+    // The guest kernel's functions are noted over the guest, never over KVM.
+    const guestFns = MIRRORED_FUNCTIONS.filter((f) => f.model.startsWith('src/guest/')).map((f) => f.name);
+    expect(guestFns.length).toBeGreaterThan(0);
+    for (const fn of guestFns) expect(laneOf(fn)).toBe('G');
+    const notesOver = (lane: string): string =>
+      lines.filter((l) => l.startsWith(`  Note over ${lane}:`)).join('\n');
+    expect(notesOver('G')).toContain('set_memory_decrypted → rsi_set_memory_range_shared');
+    for (const fn of guestFns) expect(notesOver('K')).not.toContain(fn);
+    // QEMU's conversion is the VMM's: noted over it, and its ioctls are its messages to KVM.
+    expect(laneOf('kvm_convert_memory')).toBe('V');
+    expect(notesOver('V')).toContain('kvm_convert_memory');
+    expect(notesOver('K')).not.toContain('kvm_convert_memory');
+    expect(lines).toContain('  V->>K: KVM_SET_MEMORY_ATTRIBUTES 0x46880000 +0x1000 → shared');
+    expect(lines.some((l) => l.startsWith('  V->>K: fallocate(guest_memfd, PUNCH_HOLE) 0x46880000'))).toBe(
+      true,
+    );
+    // The VMM's own write is noted over the VMM.
+    expect(lines.some((l) => /^\s+Note over V: .*writes 0xabcd at GPA 0x46880000$/.test(l))).toBe(true);
+    // KVM never sends the VMM's actions to itself.
+    expect(lines.filter((l) => /^\s+K->>K/.test(l))).toEqual([]);
+  });
+
+  it('shows a RIPAS-change exit with its range and RIPAS, not an ESR', () => {
+    for (const variant of VARIANTS) {
+      const trace = traceOf('explicit-private-to-shared', variant);
+      const exit = trace.find(
+        (e): e is Extract<TraceEvent, { type: 'rec_exit'; reason: 'RMI_EXIT_RIPAS_CHANGE' }> =>
+          e.type === 'rec_exit' && e.reason === 'RMI_EXIT_RIPAS_CHANGE',
+      );
+      if (exit === undefined) throw new Error('no RIPAS exit');
+      const line = traceToSequence(trace)
+        .split('\n')
+        .find((l) => l.includes('RMI_EXIT_RIPAS_CHANGE'));
+      expect(line).toBe(
+        `  R->>K: REC exit RMI_EXIT_RIPAS_CHANGE [0x${exit.ripasBase.toString(16)}, 0x${exit.ripasTop.toString(16)}) to RIPAS EMPTY`,
+      );
+      expect(exit.ripas).toBe(0); // RSI_RIPAS_EMPTY: set_memory_decrypted() asks for EMPTY [@linux-rsi.h:64-69]
+    }
+    for (const { scenario, variant } of RUNS) {
+      expect(traceToSequence(traceOf(scenario, variant))).not.toMatch(/RIPAS_CHANGE, ESR|ESR 0x0\b/);
+    }
+  });
+
+  it('notes a step’s outcome only when the step ends, never inside another step’s fault', () => {
+    for (const { scenario, variant } of RUNS) {
+      const source = traceToSequence(traceOf(scenario, variant), { maxItems: 10_000 });
+      const steps = getBuiltinScenario(scenario).steps.length;
+      const ends = [...source.matchAll(/Note over G,V: (?:\[step \d+\] )?step (\d+) ends: /g)].map((m) =>
+        Number(m[1]),
+      );
+      expect(ends, `${scenario} ${variant}`).toEqual([...Array(steps).keys()]);
+      expect(source).not.toMatch(/outcome: completed/);
+    }
+    // Two vCPUs: vCPU0's write completes inside vCPU1's fault window; step 0 ends only after
+    // vCPU1 is entered again.
+    const lines = traceToSequence(traceOf('two-vcpus-same-page', 'v14')).split('\n');
+    const interleaved = lines.findIndex((l) => l.includes('[interleaved]'));
+    const end0 = lines.findIndex((l) => l.includes('step 0 ends'));
+    const lastVcpu1Entry =
+      lines
+        .map((l, i) => (l.includes('REC enter, vCPU1') ? i : -1))
+        .filter((i) => i >= 0 && i < end0)
+        .at(-1) ?? -1;
+    expect(interleaved).toBeGreaterThan(0);
+    expect(lastVcpu1Entry).toBeGreaterThan(interleaved);
+    expect(end0).toBeGreaterThan(lastVcpu1Entry);
+    expect(lines.slice(interleaved, lastVcpu1Entry).some((l) => /ends:|completed/.test(l))).toBe(false);
+  });
+
+  it('draws KVM_RUN from the VMM before the REC entry and the guest access it runs', () => {
+    const lines = traceToSequence(traceOf('private-first-touch', 'v14')).split('\n');
+    const run = lines.indexOf('  V->>K: [step 0] KVM_RUN');
+    expect(run).toBeGreaterThan(0);
+    expect(lines[run + 1]).toBe('  K->>R: REC enter');
+    expect(lines[run + 2]).toBe('  G->>R: write 0x1234 to 0x46880000 (8 bytes, ISV 0)');
   });
 
   it('renders as the ScenarioSequenceDiagram component does, with its messages as text', () => {

@@ -10,12 +10,14 @@ import {
   parseScenario,
   runScenario,
   TOGGLE_INFO,
+  VARIANT_ALIASES,
+  VARIANT_INFO,
   type RunResult,
   type StepSummary,
 } from '@realmfault/model';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { differingFields, stepCell } from '../../src/components/scenario-compare.js';
+import { differingFields, runVerdict, stepCell } from '../../src/components/scenario-compare.js';
 import {
   ACCESSES,
   ATTRIBUTES,
@@ -26,6 +28,7 @@ import {
   PAGES,
   selectionFromQuery,
   selectionToQuery,
+  VARIANT_CHOICE_ALIASES,
   VARIANT_CHOICES,
   type Selection,
 } from '../../src/widgets/explorer/choices.js';
@@ -77,7 +80,7 @@ describe('buildScenario', () => {
         expect(access.ipa & ~shared).toBe(PAGE_GPA[sel.page]);
         expect(sc.memslots.map((m) => [m.backing, m.guestMemfd])).toEqual([[sel.backing, sel.guestMemfd]]);
         expect(sc.toggles).toEqual(sel.toggles);
-        expect(sc.variant).toBe(sel.variant === 'fixed' ? 'fixed' : 'v14');
+        expect(sc.variant).toBe(sel.variant === 'post-v14-review' ? 'post-v14-review' : 'v14');
         // The attribute is PRIVATE for the page exactly when chosen (a page outside every memslot has none).
         const privatePage = sel.attribute === 'private' && sel.page !== 'mmio';
         expect(sc.private.map((r) => r.gpa)).toEqual(privatePage ? [PAGE_GPA[sel.page]] : []);
@@ -124,6 +127,15 @@ describe('the permalink', () => {
     expect(r.problems.join(' ')).toContain(`ram=tmpfs is not one of ${BACKINGS.join(', ')}`);
     expect(r.problems.join(' ')).toContain('isv=yes is not 1 or 0');
     expect(r.problems.join(' ')).toContain('forceSharedWrite=2 is not 1 or 0');
+  });
+
+  it('reads an old link’s variant=fixed as post-v14-review, without a complaint', () => {
+    const d = defaultSelection(MODEL_SPACE);
+    const r = selectionFromQuery('?variant=fixed', MODEL_SPACE);
+    expect(r).toEqual({ selection: { ...d, variant: 'post-v14-review' }, present: true, problems: [] });
+    // The link it writes back uses the current name.
+    expect(selectionToQuery(r.selection, MODEL_SPACE)).toContain('variant=post-v14-review');
+    expect(VARIANT_CHOICE_ALIASES).toEqual(VARIANT_ALIASES);
   });
 
   it('shortens a long bad value in its message', () => {
@@ -173,7 +185,7 @@ describe('explore: what the explorer shows of a run is the model RunResult', () 
         const { view } = r;
         const sc = parseScenario(buildScenario(sel));
         expect(view.stepLabels).toEqual(sc.steps.map(describeStep));
-        const expectedVariants = sel.variant === 'both' ? ['v14', 'fixed'] : [sel.variant];
+        const expectedVariants = sel.variant === 'both' ? ['v14', 'post-v14-review'] : [sel.variant];
         expect(view.runs.map((x) => x.variant)).toEqual(expectedVariants);
         const results: RunResult[] = [];
         for (const run of view.runs) {
@@ -228,16 +240,57 @@ describe('explore: what the explorer shows of a run is the model RunResult', () 
     );
   });
 
-  it('shows v14 and fixed parting at realm_map_ipa for the seed case (the default selection)', () => {
+  it('shows v14 and post-v14 parting at realm_map_ipa for the seed case (the default selection)', () => {
     const r = explore(defaultSelection(MODEL_SPACE));
     if (!r.ok) throw new Error(r.message);
     const d = r.view.divergence;
     expect(d?.step).toBe(0);
-    // v14 WARNs in realm_map_ipa where fixed goes on to realm_map_non_secure (brief §3.5).
+    // v14 WARNs in realm_map_ipa (W required for both halves [@v14 realm_map_ipa()]) where post-v14
+    // goes on to realm_map_non_secure (W required only for the protected half [@post-v14 realm_map_ipa()]).
     expect(d?.a?.type).toBe('warn_on');
     expect(d?.a?.event.type === 'warn_on' && d.a.event.fn).toBe('realm_map_ipa');
     expect(d?.b?.type).toBe('fn_enter');
     expect(d?.b?.event.type === 'fn_enter' && d.b.event.fn).toBe('realm_map_non_secure');
+  });
+
+  it('names each variant with the code it follows, and never by its former name', () => {
+    const r = explore(defaultSelection(MODEL_SPACE));
+    if (!r.ok) throw new Error(r.message);
+    const html = renderExplorerHtml(r.view, 'fx');
+    for (const v of ['v14', 'post-v14-review'] as const) {
+      expect(html).toContain(VARIANT_INFO[v].label);
+      expect(html).toContain(VARIANT_INFO[v].tree.replace(/</g, '&lt;'));
+    }
+    expect(html).not.toMatch(/\bfixed\b/);
+  });
+
+  it('says what a stuck run came to before the invariant checks', () => {
+    // A 2 MiB-aligned THP read through the shared alias: v14 makes no forward progress.
+    const sel: Selection = {
+      ...defaultSelection(MODEL_SPACE),
+      page: 'aligned',
+      access: 'read',
+      backing: 'thp',
+      before: 'vmm-write',
+    };
+    const r = explore(sel);
+    if (!r.ok) throw new Error(r.message);
+    const v14 = r.view.runs.find((x) => x.variant === 'v14');
+    if (v14 === undefined) throw new Error('no v14 run');
+    const verdict = runVerdict(v14.result);
+    const html = renderExplorerHtml(r.view, 'fx');
+    const verdictAt = html.indexOf('class="rf-fx-verdicts"');
+    const invariantsAt = html.search(/Invariant (checks|violations)/);
+    expect(verdictAt).toBeGreaterThan(0);
+    expect(invariantsAt).toBeGreaterThan(verdictAt);
+    for (const line of verdict.lines) expect(html).toContain(line.replace(/'/g, '&#39;'));
+    // As thp-aligned: v14's retry fails with RMI_ERROR_RTT(2) and realm_map_non_secure() returns
+    // that positive status after WARN, which KVM takes as "resume" [@v14-rmi.c:853-854].
+    expect(v14.result.steps.map((s) => s.outcome)).toContain('no_progress');
+    expect(verdict.lines.join(' ')).toMatch(
+      /no forward progress: \d+ REC exits .*WARN in realm_map_non_secure/,
+    );
+    expect(announce(r.view)).toMatch(/^Result for IPA 0x[0-9a-f]+: v14: step \d+: no forward progress/);
   });
 
   it('reports an exhausted step budget as a message', () => {

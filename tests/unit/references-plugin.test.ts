@@ -7,7 +7,13 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { mdxToJs } from 'satteri';
-import { BUILTIN_SCENARIO_NAMES, MIRRORED_FUNCTIONS } from '@realmfault/model';
+import {
+  BUILTIN_SCENARIO_NAMES,
+  citationProblems,
+  findCitations,
+  MIRRORED_FUNCTIONS,
+} from '@realmfault/model';
+import { BRIEF_CITATION } from '../../scripts/check-brief.mjs';
 import { describe, expect, it } from 'vitest';
 import { KNOWN_FUNCTIONS } from '../../src/content/known-functions.js';
 import {
@@ -79,7 +85,10 @@ describe('function references', () => {
     const mirrored = new Set(MIRRORED_FUNCTIONS.map((f) => f.name));
     expect(listed.filter((n) => mirrored.has(n))).toEqual([]);
     for (const f of KNOWN_FUNCTIONS) {
-      expect(f.source).toMatch(/^brief §/);
+      // Where it is, as a citation that resolves; never the project's brief.
+      expect(findCitations(f.source).length, f.name).toBeGreaterThan(0);
+      expect(citationProblems(f.source), f.name).toEqual([]);
+      expect(f.source, f.name).not.toMatch(BRIEF_CITATION);
       if (f.file === null) expect(f.note ?? '').not.toBe('');
     }
   });
@@ -119,7 +128,12 @@ describe('scenario references', () => {
       expect(msg).toContain(`unknown scenario "private-first-tuch" in <${c} scenario>`);
     }
     const v = await failure('<FaultPathDiagram scenario="thp-aligned" variant="v13" />\n');
-    expect(v).toContain('unknown variant "v13" in <FaultPathDiagram variant>: expected one of v14, fixed');
+    expect(v).toContain(
+      'unknown variant "v13" in <FaultPathDiagram variant>: expected one of v14, post-v14-review',
+    );
+    // A page still using the former name is told the current one.
+    const old = await failure('<Stepper scenario="thp-aligned" variant="fixed" />\n');
+    expect(old).toContain('"fixed" is the former name of post-v14-review');
   });
 
   it('leaves other components alone', async () => {

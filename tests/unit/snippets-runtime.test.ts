@@ -202,14 +202,14 @@ describe('traces', () => {
     const run = runSnippetInNode(
       code(
         "import { runScenario, getBuiltinScenario } from '@realmfault/model';",
-        "runScenario(getBuiltinScenario('thp-unaligned'), { variant: 'fixed' });",
+        "runScenario(getBuiltinScenario('thp-unaligned'), { variant: 'post-v14-review' });",
       ),
     );
-    const direct = runScenario(getBuiltinScenario('thp-unaligned'), { variant: 'fixed' });
+    const direct = runScenario(getBuiltinScenario('thp-unaligned'), { variant: 'post-v14-review' });
     expect(run.traces).toHaveLength(1);
     const [trace] = run.traces;
     expect(trace?.scenario).toBe('thp-unaligned');
-    expect(trace?.variant).toBe('fixed');
+    expect(trace?.variant).toBe('post-v14-review');
     expect(trace?.lines).toEqual(direct.trace.map((e) => formatEvent(e)));
     expect(trace?.depths).toEqual(direct.trace.map((e) => e.depth));
     expect(trace?.events).toHaveLength(direct.trace.length);

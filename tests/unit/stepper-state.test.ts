@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { entrySize, foldState, ripasOf, rttHtml, rttTree } from '../../src/stepper/state';
 import type { JsonEvent } from '../../src/stepper/types';
 
-const eventsOf = (name: string, variant: 'v14' | 'fixed' = 'v14'): JsonEvent[] =>
+const eventsOf = (name: string, variant: 'v14' | 'post-v14-review' = 'v14'): JsonEvent[] =>
   toJSONValue(runScenario(getBuiltinScenario(name), { variant }).trace) as JsonEvent[];
 
 describe('foldState: RTT entries', () => {

@@ -14,7 +14,6 @@ import {
   type Step,
   type Variant,
 } from '@realmfault/model';
-import { descriptionWithoutBriefRefs } from './scenario-sources';
 
 export interface StepOutcome {
   /** Scenario step index, 0-based as the CLI and the comparison tables number steps. */
@@ -33,7 +32,7 @@ export interface VariantOutcome {
 
 export interface ScenarioRow {
   readonly name: string;
-  /** The model's description without its references to the brief (the page cites sources). */
+  /** The model's description, with its source citations (render it with citeHtml). */
   readonly description: string;
   readonly stepCount: number;
   readonly runs: Readonly<Record<Variant, VariantOutcome>>;
@@ -69,13 +68,16 @@ export function scenarioRow(name: string): ScenarioRow {
     );
   }
   const sc = getBuiltinScenario(name);
-  const runs = { v14: variantOutcome(name, 'v14'), fixed: variantOutcome(name, 'fixed') };
+  const runs: Readonly<Record<Variant, VariantOutcome>> = {
+    v14: variantOutcome(name, 'v14'),
+    'post-v14-review': variantOutcome(name, 'post-v14-review'),
+  };
   return {
     name,
-    description: descriptionWithoutBriefRefs(sc.description),
+    description: sc.description,
     stepCount: sc.steps.length,
     runs,
-    differs: JSON.stringify(runs.v14) !== JSON.stringify(runs.fixed),
+    differs: JSON.stringify(runs.v14) !== JSON.stringify(runs['post-v14-review']),
   };
 }
 

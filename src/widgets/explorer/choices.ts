@@ -11,8 +11,9 @@ export const HALVES = ['protected', 'shared'] as const;
 export type Half = (typeof HALVES)[number];
 
 /**
- * The page the guest accesses, by its GPA (the IPA without the shared bit): the seed's vring page,
- * the 2 MiB-aligned block around it, or the UART that no memslot covers (brief §8.15, §8.16).
+ * The page the guest accesses, by its GPA (the IPA without the shared bit): the seed's vring page
+ * [@v14-29-shan-0625], the 2 MiB-aligned block around it, or the UART at 0x09000000 that no
+ * memslot covers (the seed's earlycon address [@v14-29-shan-0628]).
  */
 export const PAGES = ['seed', 'aligned', 'mmio'] as const;
 export type PageChoice = (typeof PAGES)[number];
@@ -34,8 +35,15 @@ export const BEFORE = ['none', 'vmm-write', 'guest-read'] as const;
 export type Before = (typeof BEFORE)[number];
 
 /** Which kernel variants to run: one, or both side by side. */
-export const VARIANT_CHOICES = ['both', 'v14', 'fixed'] as const;
+export const VARIANT_CHOICES = ['both', 'v14', 'post-v14-review'] as const;
 export type VariantChoice = (typeof VARIANT_CHOICES)[number];
+
+/**
+ * Former values of the variant parameter, still read from old links: `variant=fixed` is
+ * post-v14-review (the model's VARIANT_ALIASES; a unit test keeps the two equal, since this
+ * module stays free of model code).
+ */
+export const VARIANT_CHOICE_ALIASES: Readonly<Record<string, VariantChoice>> = { fixed: 'post-v14-review' };
 
 /** The choices that come from the model (BACKINGS, TOGGLE_INFO). */
 export interface ChoiceSpace {
@@ -63,7 +71,7 @@ export interface Selection {
 /**
  * The default selection: the seed's case. A store without a valid syndrome (a memset) through
  * the shared alias of the seed's page, attribute shared, on QEMU's default MAP_PRIVATE RAM
- * that nobody has touched yet; v14 and fixed side by side with every toggle at its default.
+ * that nobody has touched yet; both variants side by side with every toggle at its default.
  */
 export function defaultSelection(space: ChoiceSpace): Selection {
   return {
@@ -139,11 +147,18 @@ export function selectionFromQuery(query: string, space: ChoiceSpace): QueryRead
   const problems: string[] = [];
   let present = false;
   const shorten = (s: string): string => (s.length > 30 ? `${s.slice(0, 30)}…` : s);
-  function pick<T extends string>(name: string, options: readonly T[], fallback: T): T {
+  function pick<T extends string>(
+    name: string,
+    options: readonly T[],
+    fallback: T,
+    aliases: Readonly<Record<string, T>> = {},
+  ): T {
     const v = q.get(name);
     if (v === null) return fallback;
     present = true;
     if ((options as readonly string[]).includes(v)) return v as T;
+    const alias = aliases[v];
+    if (alias !== undefined) return alias;
     problems.push(
       `${name}=${shorten(v)} is not one of ${options.join(', ')}; the default, ${fallback}, is used.`,
     );
@@ -168,7 +183,7 @@ export function selectionFromQuery(query: string, space: ChoiceSpace): QueryRead
     backing: pick(PARAMS.backing, space.backings, d.backing),
     guestMemfd: flag(PARAMS.guestMemfd, d.guestMemfd),
     before: pick(PARAMS.before, BEFORE, d.before),
-    variant: pick(PARAMS.variant, VARIANT_CHOICES, d.variant),
+    variant: pick(PARAMS.variant, VARIANT_CHOICES, d.variant, VARIANT_CHOICE_ALIASES),
     toggles,
   };
   return { selection, present, problems };

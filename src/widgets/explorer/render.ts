@@ -1,15 +1,18 @@
 /**
- * The Fault explorer's result as HTML: the first difference between the variants, the per-step
- * summary table (the fields <ScenarioCompare> compares, from src/components/scenario-compare.ts)
- * and each variant's path side by side. The build renders the default selection with it
- * (FaultExplorer.astro, set:html) and the browser re-renders with it after each change, so the
- * two cannot drift apart. Every text goes through esc().
+ * The Fault explorer's result as HTML: what each run came to (no forward progress, a failed
+ * KVM_RUN, WARNs), the first difference between the variants, the per-step summary table (the
+ * fields <ScenarioCompare> compares, from src/components/scenario-compare.ts), each variant's path
+ * side by side, and then the invariant checks. Each variant is named with the code it follows
+ * (VARIANT_INFO). The build renders the default selection with it (FaultExplorer.astro, set:html)
+ * and the browser re-renders with it after each change, so the two cannot drift apart. Every text
+ * goes through esc().
  */
-import type { Variant } from '@realmfault/model';
+import { VARIANT_INFO, type Variant } from '@realmfault/model';
 import {
   COMPARED_FIELDS,
   FIELD_LABELS,
   INVARIANTS,
+  runVerdict,
   type ComparedField,
   type StepCell,
 } from '../../components/scenario-compare';
@@ -17,10 +20,13 @@ import { esc } from '../html';
 import { groupRounds, type Divergence, type PathLine } from './path';
 import type { ExplorerView, RunView } from './run';
 
+/** How the explorer names a variant: VARIANT_INFO's label and the trees it follows. */
 export const VARIANT_LABELS: Readonly<Record<Variant, string>> = {
-  v14: 'v14 (as posted)',
-  fixed: 'fixed (review fixes)',
+  v14: `${VARIANT_INFO.v14.label} (${VARIANT_INFO.v14.tree})`,
+  'post-v14-review': `${VARIANT_INFO['post-v14-review'].label} (${VARIANT_INFO['post-v14-review'].tree})`,
 };
+
+const short = (v: Variant): string => VARIANT_INFO[v].short;
 
 /** Deepest call depth with its own indentation class (widgets.css has .rf-d0 … .rf-d15). */
 export const MAX_DEPTH_CLASS = 15;
@@ -56,7 +62,7 @@ function cellHtml(field: ComparedField, cell: StepCell | undefined): string {
 
 function summaryTable(view: ExplorerView, uid: string): string {
   const runs = view.runs;
-  const head = runs.map((r) => `<th scope="col">${esc(VARIANT_LABELS[r.variant])}</th>`).join('');
+  const head = runs.map((r) => `<th scope="col">${esc(VARIANT_INFO[r.variant].label)}</th>`).join('');
   const bodies = view.stepLabels
     .map((label, i) => {
       const cells = runs.map((r) => r.cells[i]);
@@ -90,12 +96,12 @@ function divergenceHtml(view: ExplorerView, uid: string): string {
   if (!a || !b) return '';
   const d: Divergence | null = view.divergence;
   if (d === null) {
-    return `<p class="rf-fx-first"><strong>v14 and fixed take the same path</strong> for this selection: every step calls the same functions, makes the same decisions and gets the same RMI results.</p>`;
+    return `<p class="rf-fx-first"><strong>${esc(short(a.variant))} and ${esc(short(b.variant))} take the same path</strong> for this selection: every step calls the same functions, makes the same decisions and gets the same RMI results.</p>`;
   }
   const side = (run: RunView, line: PathLine | null): string =>
     line === null
-      ? `<strong>${esc(run.variant)}</strong>: the step has already ended`
-      : `<a href="#${uid}-div-${run.variant}"><strong>${esc(run.variant)}</strong></a>: ${code(line.text.trim())}`;
+      ? `<strong>${esc(short(run.variant))}</strong>: the step has already ended`
+      : `<a href="#${uid}-div-${run.variant}"><strong>${esc(short(run.variant))}</strong></a>: ${code(line.text.trim())}`;
   const label = view.stepLabels[d.step] ?? '';
   return (
     `<p class="rf-fx-first"><strong>First difference:</strong> step ${d.step} (${esc(label)}), after ${d.line} identical trace line${d.line === 1 ? '' : 's'}. ` +
@@ -140,15 +146,31 @@ function pathHtml(run: RunView, view: ExplorerView, uid: string): string {
   );
 }
 
+/** What each run came to, before anything else: a step that made no progress or failed is the news. */
+export function verdictsHtml(view: ExplorerView): string {
+  const items = view.runs.map((r) => {
+    const v = runVerdict(r.result);
+    const body = v.clean
+      ? 'every step completed, with no WARN'
+      : v.lines.length === 1
+        ? esc(v.lines[0] ?? '')
+        : `<ul>${v.lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`;
+    return `<li data-variant="${esc(r.variant)}" data-clean="${String(v.clean)}"><strong>${esc(VARIANT_INFO[r.variant].label)}</strong>: ${body}</li>`;
+  });
+  return `<div class="rf-fx-verdicts"><p>What ${view.runs.length === 2 ? 'each run' : 'the run'} came to:</p><ul>${items.join('')}</ul></div>`;
+}
+
 function violationsHtml(view: ExplorerView): string {
   const rows = view.runs.flatMap((r) =>
     r.result.violations.map(
       (v) =>
-        `<li><strong>${esc(r.variant)}</strong>, after step ${v.step}: invariant (${v.invariant}) ${esc(INVARIANTS[v.invariant])}: ${code(v.message)}</li>`,
+        `<li><strong>${esc(short(r.variant))}</strong>, after step ${v.step}: invariant (${v.invariant}) ${esc(INVARIANTS[v.invariant])}: ${code(v.message)}</li>`,
     ),
   );
+  const stuck = view.runs.some((r) => !runVerdict(r.result).clean);
   return rows.length === 0
-    ? `<p>The simulator's invariant checks found no violation${view.runs.length === 2 ? ' under either variant' : ''}.</p>`
+    ? `<p>Invariant checks: no violation of the simulator's invariants${view.runs.length === 2 ? ' under either variant' : ''}` +
+        `${stuck ? ' (they concern the stage-2 mappings, not whether the guest makes progress)' : ''}.</p>`
     : `<p>Invariant violations the simulator found:</p><ul class="rf-fx-violations">${rows.join('')}</ul>`;
 }
 
@@ -159,12 +181,12 @@ export function renderExplorerHtml(view: ExplorerView, uid: string): string {
     : '';
   const steps = view.stepLabels.map((l) => `<li>${code(l)}</li>`).join('');
   return (
-    `<p class="rf-fx-what">The simulator ran ${view.runs.length === 2 ? 'both variants' : `the ${esc(view.runs[0]?.variant ?? '')} variant`} on these steps:</p>` +
-    `<ol class="rf-fx-steps" start="0">${steps}</ol>${notes}${divergenceHtml(view, uid)}` +
+    `<p class="rf-fx-what">The simulator ran ${view.runs.map((r) => esc(VARIANT_LABELS[r.variant])).join(' and ')} on these steps:</p>` +
+    `<ol class="rf-fx-steps" start="0">${steps}</ol>${notes}${verdictsHtml(view)}${divergenceHtml(view, uid)}` +
     `<div class="rf-fx-scroll" role="region" tabindex="0" aria-labelledby="${uid}-summary">${summaryTable(view, uid)}</div>` +
     `<div class="rf-fx-paths rf-fx-cols-${view.runs.length}">${view.runs.map((r) => pathHtml(r, view, uid)).join('')}</div>` +
     violationsHtml(view) +
-    `<details class="rf-fx-json"><summary>The scenario as JSON, for <code>npx realmfault run FILE.json --variant v14</code> (or <code>fixed</code>)</summary>` +
+    `<details class="rf-fx-json"><summary>The scenario as JSON, for <code>npx realmfault run FILE.json --variant v14</code> (or <code>post-v14-review</code>)</summary>` +
     `<pre tabindex="0"><code>${esc(view.scenarioJson)}</code></pre></details>`
   );
 }
@@ -172,16 +194,22 @@ export function renderExplorerHtml(view: ExplorerView, uid: string): string {
 /** A short sentence for the live region: each variant's outcome, and where they first differ. */
 export function announce(view: ExplorerView): string {
   const parts = view.runs.map((r) => {
+    const v = runVerdict(r.result);
     const last = r.result.steps[r.result.steps.length - 1];
-    const outcome = last ? `${last.outcome}${last.errno ? ` (${last.errno})` : ''}` : 'no steps';
-    return `${r.variant}: ${outcome}`;
+    const outcome = !v.clean
+      ? v.lines.join('; ')
+      : last
+        ? `${last.outcome}${last.errno ? ` (${last.errno})` : ''}`
+        : 'no steps';
+    return `${short(r.variant)}: ${outcome}`;
   });
   const d = view.divergence;
+  const [a, b] = view.runs;
   const diff =
-    view.runs.length < 2
+    a === undefined || b === undefined
       ? ''
       : d === null
         ? ' The variants take the same path.'
-        : ` First difference at step ${d.step}: v14 ${d.a ? d.a.text.trim() : 'ends'}; fixed ${d.b ? d.b.text.trim() : 'ends'}.`;
+        : ` First difference at step ${d.step}: ${short(a.variant)} ${d.a ? d.a.text.trim() : 'ends'}; ${short(b.variant)} ${d.b ? d.b.text.trim() : 'ends'}.`;
   return `Result for IPA ${view.ipa}: ${parts.join('; ')}.${diff}`;
 }

@@ -65,7 +65,7 @@ export function explore(sel: Selection, budget = EXPLORER_BUDGET): ExploreOutcom
     if (e instanceof ScenarioError) return { ok: false, message: `The scenario is not valid: ${e.message}` };
     throw e;
   }
-  const variants: Variant[] = sel.variant === 'both' ? ['v14', 'fixed'] : [sel.variant];
+  const variants: Variant[] = sel.variant === 'both' ? ['v14', 'post-v14-review'] : [sel.variant];
   const runs: RunView[] = [];
   for (const variant of variants) {
     let result: RunResult;

@@ -2,13 +2,13 @@
  * The scenario the Fault explorer runs for a selection, in the public scenario format
  * (packages/model/scenario.schema.json), so the model's own parser validates it exactly as it
  * validates a file given to `npx realmfault run`. The set-up is the built-in scenarios' common
- * one (brief §8): a 41-bit realm and one memslot GPA [0x40000000, 0xC0000000) at HVA
+ * one (packages/model/src/scenarios/builtin.ts): a 41-bit realm and one memslot GPA [0x40000000, 0xC0000000) at HVA
  * 0xffff23e00000, with RIPAS RAM over the memslot when it has guest_memfd (the parser's default).
  */
 import type { Json } from '@realmfault/model';
 import { inapplicable, PAGE_GPA, type Selection } from './choices';
 
-/** The realm's IPA width: the seed's (brief §1.3). */
+/** The realm's IPA width: the seed's, whose shared bit is bit 40 (IPA 0x10046880000 for GPA 0x46880000) [@v14-29-shan-0625]. */
 export const EXPLORER_IPA_BITS = 41;
 const SHARED_BIT = 1n << BigInt(EXPLORER_IPA_BITS - 1);
 
@@ -43,7 +43,7 @@ export function buildScenario(sel: Selection): { readonly [k: string]: Json } {
   return {
     name: 'fault-explorer',
     description: `Fault explorer: ${sel.access} at IPA ${ipa} (${sel.half} half, ISV=${sel.isv ? 1 : 0}), attribute ${sel.attribute}, ${sel.backing}${sel.guestMemfd ? ' with guest_memfd' : ' without guest_memfd'}, before: ${sel.before}.`,
-    variant: sel.variant === 'fixed' ? 'fixed' : 'v14',
+    variant: sel.variant === 'post-v14-review' ? 'post-v14-review' : 'v14',
     seed: 1,
     toggles,
     realm: { ipaBits: EXPLORER_IPA_BITS },
@@ -56,6 +56,9 @@ export function buildScenario(sel: Selection): { readonly [k: string]: Json } {
         backing: sel.backing,
       },
     ],
+    // The attribute is the reader's choice: the memslot is not made private wholesale at creation
+    // (as QEMU does [@qemu-kvm-all.c:1612-1619]), only the faulting page when "private" is chosen.
+    vmm: { gmemPrivateAtCreation: false },
     private: sel.attribute === 'private' && !na.attribute ? [{ gpa: hex(gpa), size: '0x1000' }] : [],
     steps,
   };

@@ -11,7 +11,7 @@ export const MODEL_SPACE: ChoiceSpace = {
   toggles: TOGGLE_INFO.map((t) => ({ name: t.name, default: t.default })),
 };
 
-/** How the form names each backend: the QEMU option a reader would type (brief §7, §8; packages/model/src/vmm/host.ts). */
+/** How the form names each backend: the QEMU option a reader would type [@qemu-hostmem-ram.c:31] (packages/model/src/vmm/host.ts). */
 export const BACKING_LABELS: Readonly<Record<(typeof BACKINGS)[number], string>> = {
   'anon-private': 'MAP_PRIVATE anonymous (memory-backend-ram, share=off: the default)',
   'anon-shared': 'MAP_SHARED (share=on, also spelt share=yes: shmem or memfd)',
