@@ -37,6 +37,7 @@ function check(step: StepSummary | undefined, c: StepClaim): void {
   if (c.outcome !== undefined) expect(step.outcome).toBe(c.outcome);
   if (c.errno !== undefined) expect(step.errno).toBe(c.errno);
   if (c.value !== undefined) expect(hex(step.value)).toBe(c.value);
+  if (c.rsi !== undefined) expect(step.rsi).toBe(c.rsi);
   if (c.exits !== undefined) {
     expect(step.exits.map((e) => e.reason)).toEqual(c.exits.map((e) => e.reason));
     c.exits.forEach((e, i) => {
@@ -128,6 +129,42 @@ describe('onboarding exercises', () => {
       'a <code>&lt;b&gt;</code> <strong>c</strong> <a href="/e/">d</a> &lt;i&gt;',
     );
     expect(inlineHtml('[x](https://evil.example/)')).toBe('[x](https://evil.example/)');
+  });
+
+  it('renders citations as links to the registry address and fails on an unknown source', () => {
+    // Built from parts so that no citation checker mistakes these test strings for citations.
+    const at = '[' + '@';
+    const h = inlineHtml(`see ${at}v14-29-shan-0625; @tf-rmm-exit.c:265-273] and \`${at}not-code]\``);
+    expect(h).toMatch(/^see \[<a class="rf-cite" href="https:\/\/lkml\.iu\.edu\/[^"]+"[^>]*>[^<]+<\/a>; /);
+    expect(h).toContain(
+      'href="https://github.com/TF-RMM/tf-rmm/blob/9a7f8ef46378320ad69140a42e51c1ccf5914661/runtime/core/exit.c#L265-L273"',
+    );
+    expect(h.endsWith(`</a>] and <code>${at}not-code]</code>`)).toBe(true);
+    expect(() => inlineHtml(`${at}no-such-source]`)).toThrow(/no-such-source/);
+  });
+
+  it('says which function returned what for each fault', () => {
+    expect(
+      describeClaim({
+        step: 0,
+        rsi: 'RSI_ERROR_INPUT',
+        faults: [
+          { handler: 'gmem_abort', esr: '0x90000005', ret: 1 },
+          { handler: 'rmm_injected_sea', ret: 0 },
+        ],
+      }),
+    ).toEqual([
+      'the realm gets `RSI_ERROR_INPUT`',
+      'faults: `gmem_abort()` ESR `0x90000005`, `kvm_handle_guest_abort()` returned 1; then SEA injected by the RMM, no host exit',
+    ]);
+  });
+
+  it('cites only sources the registry knows, in every text field', () => {
+    for (const e of EXERCISES) {
+      for (const t of [e.question, e.predict, e.sources, ...e.answer])
+        expect(() => inlineHtml(t), e.id).not.toThrow();
+      expect(e.sources, e.id).toMatch(/\[@/);
+    }
   });
 });
 
