@@ -152,6 +152,8 @@ function exitText(e: StepSummary['exits'][number]): string {
 export function faultText(f: StepSummary['faults'][number]): string {
   if (f.handler === 'rmm_injected_sea')
     return `IPA ${hex(f.ipa)}: the RMM injected an SEA, no exit to the host`;
+  if (f.handler === 'none')
+    return `IPA ${hex(f.ipa)}, ESR ${hex(f.esr)}: kvm_handle_guest_abort() called no handler and returned ${formatCRet(f.ret)}`;
   return (
     `IPA ${hex(f.ipa)}, ESR ${hex(f.esr)}: kvm_handle_guest_abort() called ${f.handler}() ` +
     `and returned ${formatCRet(f.ret)}`

@@ -682,6 +682,7 @@ function describeFault(f: NonNullable<StepClaim['faults']>[number]): string {
   const esr = f.esr !== undefined ? ` ESR \`${f.esr}\`` : '';
   if (f.handler === 'rmm_injected_sea') return `SEA injected by the RMM${esr}, no host exit`;
   const ret = f.ret !== undefined ? `, \`kvm_handle_guest_abort()\` returned ${f.ret}` : '';
+  if (f.handler === 'none') return `no handler called${esr}${ret}`;
   return `\`${f.handler}()\`${esr}${ret}`;
 }
 

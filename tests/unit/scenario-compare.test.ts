@@ -82,6 +82,13 @@ describe('compareScenario', () => {
 });
 
 describe('fault lines', () => {
+  it('says when kvm_handle_guest_abort() returned before calling a handler', () => {
+    const line = faultText({ ipa: 0x46880000n as never, esr: 0x92000010n, handler: 'none', ret: -14 });
+    expect(line).toBe(
+      'IPA 0x46880000, ESR 0x92000010: kvm_handle_guest_abort() called no handler and returned -EFAULT',
+    );
+  });
+
   it('never credits the handler with kvm_handle_guest_abort()’s return value', () => {
     for (const name of BUILTIN_SCENARIO_NAMES) {
       for (const variant of VARIANTS) {
@@ -91,6 +98,10 @@ describe('fault lines', () => {
             expect(line).not.toMatch(new RegExp(`${f.handler} (→|returned)`));
             if (f.handler === 'rmm_injected_sea')
               expect(line).toMatch(/the RMM injected an SEA, no exit to the host$/);
+            else if (f.handler === 'none')
+              expect(line).toContain(
+                `kvm_handle_guest_abort() called no handler and returned ${formatCRet(f.ret)}`,
+              );
             else
               expect(line).toContain(
                 `kvm_handle_guest_abort() called ${f.handler}() and returned ${formatCRet(f.ret)}`,

@@ -810,7 +810,10 @@ function faultLine(f: FaultSummary, call: AbortCall | undefined, traced: boolean
   if (f.handler === 'rmm_injected_sea')
     return `${at}: the RMM injected an SEA into the realm, no REC exit, no KVM handler`;
   const top = `kvm_handle_guest_abort() returned ${cRet(f.ret)}${abortRetMeaning(f.ret)}`;
-  if (!traced) return `${at}: handled by ${f.handler}(); ${top}`;
+  if (!traced)
+    return f.handler === 'none'
+      ? `${at}: kvm_handle_guest_abort() called no handler; ${top}`
+      : `${at}: handled by ${f.handler}(); ${top}`;
   if (call?.handler === undefined) return `${at}: kvm_handle_guest_abort() called no handler; ${top}`;
   return `${at}: ${call.handler.fn}() returned ${call.handler.ret}, ${top}`;
 }
