@@ -26,23 +26,11 @@ import {
 } from '@realmfault/model';
 import { BRIEF_CITATION } from '../../../scripts/check-brief.mjs';
 import { citation } from '../src/cite.js';
-import { main, type Engine, type EngineRunResult, type Io } from '../src/main.js';
+import { type Engine, type EngineRunResult } from '../src/main.js';
+import { cli as runCli } from './run-cli.js';
 
-async function cli(argv: string[], engine?: Engine) {
-  const io: Io & { out: string; err: string } = {
-    out: '',
-    err: '',
-    stdout(s: string) {
-      io.out += s;
-    },
-    stderr(s: string) {
-      io.err += s;
-    },
-    readFile: () => Promise.reject(Object.assign(new Error('ENOENT'), { code: 'ENOENT' })),
-  };
-  const code = await main(argv, io, engine);
-  return { code, out: io.out, err: io.err };
-}
+/** The CLI with no files to read, and optionally a stub engine. */
+const cli = (argv: string[], engine?: Engine) => runCli(argv, {}, engine);
 
 /** A command that must succeed: its stdout. */
 async function out(...argv: string[]): Promise<string> {

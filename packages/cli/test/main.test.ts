@@ -6,43 +6,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SOURCES, VARIANT_INFO, describeSource, type Scenario, type StepSummary } from '@realmfault/model';
-import { main, VERSION, type Engine, type EngineRunResult, type Io } from '../src/main.js';
+import { VERSION, type Engine, type EngineRunResult } from '../src/main.js';
+import { cli } from './run-cli.js';
 import { readFileBounded, FileTooLarge } from '../src/io.js';
 
-function capture(
-  files: Record<string, Uint8Array | NodeJS.ErrnoException> = {},
-): Io & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    stdout(s: string) {
-      io.out += s;
-    },
-    stderr(s: string) {
-      io.err += s;
-    },
-    readFile: (p: string) => {
-      const f = files[p];
-      if (f instanceof Uint8Array) return Promise.resolve(f);
-      return Promise.reject(
-        f ?? Object.assign(new Error(`ENOENT: no such file, open '${p}'`), { code: 'ENOENT' }),
-      );
-    },
-  };
-  return io;
-}
-
 const text = (s: string) => new TextEncoder().encode(s);
-
-async function cli(
-  argv: string[],
-  files: Record<string, Uint8Array | NodeJS.ErrnoException> = {},
-  engine?: Engine,
-) {
-  const io = capture(files);
-  const code = await main(argv, io, engine);
-  return { code, out: io.out, err: io.err };
-}
 
 /** Bad input: exit 2, one line on stderr, nothing on stdout, no stack trace. */
 async function bad(argv: string[], message: string | RegExp, files = {}, engine?: Engine) {

@@ -17,13 +17,7 @@ import {
   rmiStatusName,
   type Ripas,
 } from '../src/rmm/constants.js';
-import {
-  rmm_rec_enter,
-  sanitiseEsr,
-  type GuestOp,
-  type RecRunResult,
-  type RecWithLastRun,
-} from '../src/rmm/exit.js';
+import { rmm_rec_enter, sanitiseEsr, type GuestOp, type RecRunResult } from '../src/rmm/exit.js';
 import {
   RMI_GRANULE_RANGE_DELEGATE,
   RMI_GRANULE_RANGE_UNDELEGATE,
@@ -42,7 +36,7 @@ import {
 import { granuleState, rttWalk, rtteName, setRtte } from '../src/rmm/rtt.js';
 import { createWorld } from '../src/sim/engine.js';
 import { ModelInvariantError } from '../src/sim/errors.js';
-import type { Rtte, World } from '../src/sim/world.js';
+import type { RecState, Rtte, World } from '../src/sim/world.js';
 import { allocPages, writePhys } from '../src/vmm/host.js';
 import { scenario } from './helpers.js';
 
@@ -99,8 +93,8 @@ function put(w: World, ipa: bigint, e: Rtte, level = 3): void {
   setRtte(w, r.rtt, r.idx, e);
 }
 
-function addRec(w: World, id = 0): RecWithLastRun {
-  const rec: RecWithLastRun = {
+function addRec(w: World, id = 0): RecState {
+  const rec: RecState = {
     setRipas: null,
     enterFlags: 0,
     enterGprs0: 0n,

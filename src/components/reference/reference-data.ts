@@ -36,6 +36,7 @@ import {
   type Decoded,
   type RmiCommand,
 } from '@realmfault/model';
+import { RMM_VIEW_EXIT } from '../../widgets/decoder/view';
 
 export const hex = (v: bigint | number): string => `0x${v.toString(16)}`;
 
@@ -264,8 +265,7 @@ export function layouts(): Readonly<
  * TF-RMM's reporting paths for a realm data abort (handle_data_abort() [@tf-rmm-exit.c:139-290]),
  * plus the unprotected ISV = 0 path as TF-RMM took it before commit 4de93bb0
  * [@tf-rmm-before-4de93bb0-exit.c:210-278]. `far`, `hpfar` and `gprs0` say what the host gets in
- * those rec_exit fields; the exit record is zeroed on every REC entry, so a field a path does not
- * write reads 0 [@tf-rmm-run.c:385-390]. The first three rows are TF-RMM main's paths for an
+ * those rec_exit fields, in the decoder widget's words (RMM_VIEW_EXIT, one table for both). The first three rows are TF-RMM main's paths for an
  * aborting access; the ids are RmmEsrView values where decodeEsr() can tell the path from the
  * value (an external abort's syndrome fits 'protected').
  */
@@ -275,9 +275,7 @@ export const ESR_VIEWS = [
     label: 'Protected IPA',
     mask: ESR_NONEMULATED_ABORT_MASK,
     maskName: 'ESR_NONEMULATED_ABORT_MASK',
-    far: '0',
-    hpfar: 'HPFAR_EL2',
-    gprs0: '0',
+    ...RMM_VIEW_EXIT.protected,
     source: '[@tf-rmm-exit.c:258-263; @tf-rmm-exit.c:282-289]',
   },
   {
@@ -285,9 +283,7 @@ export const ESR_VIEWS = [
     label: 'Unprotected IPA, ISV = 0',
     mask: ESR_NONEMULATED_ABORT_MASK_WITH_IL,
     maskName: 'ESR_NONEMULATED_ABORT_MASK | IL (since TF-RMM 4de93bb0)',
-    far: '0',
-    hpfar: 'HPFAR_EL2',
-    gprs0: '0',
+    ...RMM_VIEW_EXIT.unprotected_no_isv,
     source: '[@tf-rmm-exit.c:265-273; @tf-rmm-4de93bb0]',
   },
   {
@@ -295,9 +291,7 @@ export const ESR_VIEWS = [
     label: 'Unprotected IPA, ISV = 1',
     mask: ESR_EMULATED_ABORT_MASK,
     maskName: 'ESR_EMULATED_ABORT_MASK',
-    far: 'FAR_EL2[11:0]',
-    hpfar: 'HPFAR_EL2',
-    gprs0: 'a store: the register SRT names, masked to the access size; a load: 0',
+    ...RMM_VIEW_EXIT.unprotected_isv,
     source: '[@tf-rmm-exit.c:275-289; @tf-rmm-exit.c:56-66; @tf-rmm-utils_def.h:151-152]',
   },
   {
@@ -305,9 +299,7 @@ export const ESR_VIEWS = [
     label: 'Unprotected IPA, ISV = 0, TF-RMM before 4de93bb0',
     mask: ESR_EMULATED_ABORT_MASK,
     maskName: 'ESR_EMULATED_ABORT_MASK: IL dropped, WnR kept; ISV, SAS, SF are 0 in the syndrome',
-    far: 'FAR_EL2[11:0]',
-    hpfar: 'HPFAR_EL2',
-    gprs0: 'a store: X0 & 0xff (SRT = SAS = 0 without ISV); a load: 0',
+    ...RMM_VIEW_EXIT.unprotected_no_isv_pre_4de93bb0,
     source: '[@tf-rmm-before-4de93bb0-exit.c:256-277]',
   },
   {
@@ -315,9 +307,7 @@ export const ESR_VIEWS = [
     label: 'External abort, SET UER or UEO (UC: the RMM panics)',
     mask: ESR_NONEMULATED_ABORT_MASK,
     maskName: 'ESR_NONEMULATED_ABORT_MASK',
-    far: '0',
-    hpfar: '0 (not written: UNKNOWN for external aborts)',
-    gprs0: '0',
+    ...RMM_VIEW_EXIT.external_abort,
     source: '[@tf-rmm-exit.c:139-189; @tf-rmm-exit.c:221-226; @tf-rmm-run.c:385-390]',
   },
 ] as const;

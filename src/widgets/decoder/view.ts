@@ -68,9 +68,8 @@ export interface ExitFields {
 }
 
 /**
- * What each TF-RMM reporting path writes into the exit record, the same words as the ESR
- * reference table (ESR_VIEWS in src/components/reference/reference-data.ts; a unit test keeps
- * them equal). The exit record is zeroed on every REC entry, so a field a path does not write
+ * What each TF-RMM reporting path writes into the exit record; the ESR reference table
+ * (ESR_VIEWS in src/components/reference/reference-data.ts) shows these same entries. The exit record is zeroed on every REC entry, so a field a path does not write
  * reads 0 [@tf-rmm-run.c:385-390]. `external_abort` is the protected path's mask for a
  * synchronous external abort, which writes neither FAR nor HPFAR.
  */

@@ -95,25 +95,6 @@ export type RecRunResult =
   /** RMI_REC_ENTER failed: the REC did not run; `status` and `index` are its return code. */
   | { readonly kind: 'error'; readonly status: number; readonly index: number };
 
-/**
- * What this module keeps in a REC besides sim/world.ts RecState: the REC's last_run_info, which
- * handle_realm_exit() saves on every exit to the host and RMI_REC_ENTER checks before honouring
- * REC_ENTER_FLAG_INJECT_SEA or REC_ENTER_FLAG_EMULATED_MMIO [@tf-rmm-exit.c:858-868;
- * @tf-rmm-run.c:26-29; @tf-rmm-run.c:576].
- */
-export interface RecLastRun {
-  /**
-   * last_run_info.esr: the hardware ESR of the last exit, with ISV cleared when the ESR the host
-   * got has it clear; null when there was no exit since the last entry (TF-RMM: 0).
-   */
-  lastExitEsr?: bigint | null;
-  /** Whether the IPA in last_run_info.hpfar is outside PAR. */
-  lastExitUnprotected?: boolean;
-}
-/** A REC as this module sees it: RecState with its last_run_info. */
-export type RecWithLastRun = RecState & RecLastRun;
-type Rec = RecWithLastRun;
-
 /** The SRT the model's guest uses for loads and stores (x1; the RMM hides it from the host). */
 export const GUEST_SRT = 1n;
 
@@ -189,7 +170,7 @@ export function sanitiseEsr(
  * (complete_mmio_emulation() [@tf-rmm-run.c:31-63; @tf-rmm-run.c:499-502]). Returns the failed
  * result, or null when the REC may run.
  */
-function recEnterRefusal(w: World, rec: Rec, flags: number): RecRunResult | null {
+function recEnterRefusal(w: World, rec: RecState, flags: number): RecRunResult | null {
   const refuse = (status: number, why: string): RecRunResult => {
     decide(w, 'rmm_rec_enter', () => `RMI_REC_ENTER fails with ${why}; the REC does not run`);
     return { kind: 'error', status, index: 0 };
@@ -258,7 +239,7 @@ function completeMmio(w: World, esr: bigint, gprs0: bigint): RecRunResult {
  */
 export function rmm_rec_enter(w: World, vcpu: number, op: GuestOp): RecRunResult {
   w.t.tick();
-  const rec: Rec | undefined = w.rmm.recs.get(vcpu);
+  const rec: RecState | undefined = w.rmm.recs.get(vcpu);
   if (rec === undefined) throw new Error(`no REC for vCPU ${vcpu}`);
   const flags = rec.enterFlags;
   rec.enterFlags = 0;
@@ -308,7 +289,7 @@ export function rmm_rec_enter(w: World, vcpu: number, op: GuestOp): RecRunResult
  * (progress address = base) and exits with RMI_EXIT_RIPAS_CHANGE (ripas_base, ripas_top,
  * ripas_value).
  */
-function rsiIpaStateSet(w: World, rec: Rec, op: Extract<GuestOp, { kind: 'rsi' }>): RecRunResult {
+function rsiIpaStateSet(w: World, rec: RecState, op: Extract<GuestOp, { kind: 'rsi' }>): RecRunResult {
   const { base, end } = op;
   const par = w.geom.sharedBit;
   const aligned = (base & 0xfffn) === 0n && (end & 0xfffn) === 0n;
@@ -358,7 +339,7 @@ const DABT_LOW_IL = (ESR_ELx_EC_DABT_LOW << ESR_ELx_EC_SHIFT) | ESR_ELx_IL;
  * path [@tf-rmm-exit.c:275-280; @tf-rmm-exit.c:56-66], 0 on the others, whose branches skip both
  * [@tf-rmm-exit.c:215; @tf-rmm-exit.c:259-273].
  */
-function realmAccess(w: World, rec: Rec, op: Extract<GuestOp, { kind: 'access' }>): RecRunResult {
+function realmAccess(w: World, rec: RecState, op: Extract<GuestOp, { kind: 'access' }>): RecRunResult {
   const ipa = op.ipa;
   const isProtected = ipa < w.geom.sharedBit;
   if (ipa >= w.geom.ipaLimit) return injectSea(w, ipa, 'IPA ≥ realm IPA size');

@@ -485,6 +485,44 @@ function finalizeMap(r: BodyResult, outTop: bigint, base: bigint): BodyResult {
 }
 
 /**
+ * The sweep RMI_RTT_DATA_MAP and RMI_RTT_UNPROT_MAP share: walk to the descriptor's level (a walk
+ * that ends above it → RMI_ERROR_RTT(walk level)), then, for each entry of that one leaf RTT from
+ * `base`, pop the next block of the descriptor [@tf-rmm-rtt_map.c:230-284] and hand it to
+ * `entry`, which maps it or returns the error that stops the sweep. A stop after some progress is
+ * RMI_SUCCESS with out `top` = the IPA reached [@tf-rmm-rtt_map.c:51-65].
+ */
+function mapSweep(
+  w: World,
+  base: bigint,
+  top: bigint,
+  v: { readonly level: number; readonly size: bigint; readonly desc: RangeDesc },
+  entry: (rtt: Rtt, idx: number, e: Rtte, pa: bigint) => BodyResult | null,
+): BodyResult {
+  const { level, size, desc } = v;
+  const wr = rttWalk(w, base, level);
+  if (wr.level !== level) return rttErr(wr.level);
+  let outTop = base;
+  let r: BodyResult = { status: RMI_SUCCESS };
+  const end = leafTableEnd(wr.rtt, wr.idx);
+  for (let idx = wr.idx, n = 0; idx < end; idx++, n++) {
+    const pa = popBlock(desc, n, level, size, outTop, top);
+    if (typeof pa !== 'bigint') {
+      r = pa;
+      break;
+    }
+    const e = wr.rtt.entries[idx];
+    assertModel(e !== undefined, 'RTT index out of range');
+    const stop = entry(wr.rtt, idx, e, pa);
+    if (stop !== null) {
+      r = stop;
+      break;
+    }
+    outTop += size;
+  }
+  return finalizeMap(r, outTop, base);
+}
+
+/**
  * RMI_RTT_DATA_MAP(rd, base, top, flags, oaddr): map DELEGATED granules, one block of the
  * descriptor's level per entry, over the entries of one leaf RTT from `base`. After
  * validateMapInputs(): a walk that ends above the level → RMI_ERROR_RTT(walk level). Per entry
@@ -505,45 +543,18 @@ export function RMI_RTT_DATA_MAP(
   return rmi(w, 'RMI_RTT_DATA_MAP', { base, top, flags, desc }, () => {
     const v = validateMapInputs(w, 'RMI_RTT_DATA_MAP', base, top, flags & 3n, desc);
     if (!v.ok) return v.r;
-    const { level, size, desc: d } = v;
-    const wr = rttWalk(w, base, level);
-    if (wr.level !== level) return rttErr(wr.level);
-    let outTop = base;
-    let r: BodyResult = { status: RMI_SUCCESS };
-    const end = leafTableEnd(wr.rtt, wr.idx);
-    for (let idx = wr.idx, n = 0; idx < end; idx++, n++) {
-      const pa = popBlock(d, n, level, size, outTop, top);
-      if (typeof pa !== 'bigint') {
-        r = pa;
-        break;
+    return mapSweep(w, base, top, v, (rtt, idx, e, pa) => {
+      if (e.s === 'assigned') return e.pa === pa ? null : rttErr(v.level);
+      if (e.s !== 'unassigned') return rttErr(v.level);
+      for (const g of granulesOf(pa, v.size)) if (granuleState(w, g) !== 'delegated') return input();
+      for (const g of granulesOf(pa, v.size)) {
+        setGranule(w, g, 'data');
+        const page = w.host.pages.get(Number(g >> 12n));
+        if (page !== undefined) page.data = null;
       }
-      const e = wr.rtt.entries[idx];
-      assertModel(e !== undefined, 'RTT index out of range');
-      if (e.s === 'assigned') {
-        if (e.pa !== pa) {
-          r = rttErr(level);
-          break;
-        }
-      } else if (e.s !== 'unassigned') {
-        r = rttErr(level);
-        break;
-      } else {
-        let allDelegated = true;
-        for (const g of granulesOf(pa, size)) if (granuleState(w, g) !== 'delegated') allDelegated = false;
-        if (!allDelegated) {
-          r = input();
-          break;
-        }
-        for (const g of granulesOf(pa, size)) {
-          setGranule(w, g, 'data');
-          const page = w.host.pages.get(Number(g >> 12n));
-          if (page !== undefined) page.data = null;
-        }
-        setRtte(w, wr.rtt, idx, { s: 'assigned', ripas: e.ripas, pa });
-      }
-      outTop += size;
-    }
-    return finalizeMap(r, outTop, base);
+      setRtte(w, rtt, idx, { s: 'assigned', ripas: e.ripas, pa });
+      return null;
+    });
   });
 }
 
@@ -609,33 +620,15 @@ export function RMI_RTT_UNPROT_MAP(
     const v = validateMapInputs(w, 'RMI_RTT_UNPROT_MAP', base, top, BigInt(f.oaddrType), desc);
     if (!v.ok) return v.r;
     if ((f.s2ap & ~(RMI_S2AP_DIRECT_READ | RMI_S2AP_DIRECT_WRITE)) !== 0) return input();
-    const { level, size, desc: d } = v;
-    const wr = rttWalk(w, base, level);
-    if (wr.level !== level) return rttErr(wr.level);
-    let outTop = base;
-    let r: BodyResult = { status: RMI_SUCCESS };
-    const end = leafTableEnd(wr.rtt, wr.idx);
-    for (let idx = wr.idx, n = 0; idx < end; idx++, n++) {
-      const pa = popBlock(d, n, level, size, outTop, top);
-      if (typeof pa !== 'bigint') {
-        r = pa;
-        break;
-      }
-      if (f.memattr === S2TTE_MEMATTR_FWB_RESERVED) {
-        r = input();
-        break;
-      }
-      const e = wr.rtt.entries[idx];
-      assertModel(e !== undefined, 'RTT index out of range');
+    return mapSweep(w, base, top, v, (rtt, idx, e, pa) => {
+      if (f.memattr === S2TTE_MEMATTR_FWB_RESERVED) return input();
       if (e.s === 'unassigned_ns') {
-        setRtte(w, wr.rtt, idx, { s: 'assigned_ns', pa, memattr: f.memattr, s2ap: f.s2ap });
-      } else if (!(e.s === 'assigned_ns' && e.pa === pa && e.memattr === f.memattr && e.s2ap === f.s2ap)) {
-        r = rttErr(level);
-        break;
+        setRtte(w, rtt, idx, { s: 'assigned_ns', pa, memattr: f.memattr, s2ap: f.s2ap });
+        return null;
       }
-      outTop += size;
-    }
-    return finalizeMap(r, outTop, base);
+      const same = e.s === 'assigned_ns' && e.pa === pa && e.memattr === f.memattr && e.s2ap === f.s2ap;
+      return same ? null : rttErr(v.level);
+    });
   });
 }
 
