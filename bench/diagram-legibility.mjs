@@ -37,6 +37,8 @@ const total = {
   hidden: 0,
   minPx: Infinity,
 };
+/** Diagrams wider than their frame, per viewport width. @type {Record<number, { wider: number, of: number }>} */
+const wider = {};
 /** @type {Map<string, string>} */
 const examples = new Map();
 for (const width of VIEWPORTS) {
@@ -48,7 +50,7 @@ for (const width of VIEWPORTS) {
       await page.evaluate(() => document.fonts.ready.then(() => undefined));
       const { counts, problems } = await page.evaluate(measureDiagrams, { minPx: 12 });
       if (counts.diagrams === 0 && counts.hidden === 0) continue;
-      rows.push({ path, width, theme, ...counts });
+      rows.push({ path, width, theme, ...counts, problems: problems.slice(0, 200) });
       if (width === 1280 && theme === 'light') total.pages++;
       for (const k of /** @type {const} */ ([
         'diagrams',
@@ -62,6 +64,11 @@ for (const width of VIEWPORTS) {
         total[k] += counts[k];
       }
       total.minPx = Math.min(total.minPx, counts.minPx);
+      if (theme === 'light') {
+        const w = (wider[width] ??= { wider: 0, of: 0 });
+        w.wider += counts.wider;
+        w.of += counts.diagrams;
+      }
       for (const p of problems.slice(0, 3)) {
         const key = p.problem.replace(/"[^"]*"/g, '"…"').replace(/[\d.]+ px \(/, 'N px (');
         if (!examples.has(key))
@@ -74,7 +81,7 @@ for (const width of VIEWPORTS) {
 await browser.close();
 await server.close();
 
-const pct = (n) => (total.labels ? `${((100 * n) / total.labels).toFixed(1)} %` : '—');
+const pct = (/** @type {number} */ n) => (total.labels ? `${((100 * n) / total.labels).toFixed(1)} %` : '—');
 console.log(
   `Pages with diagrams: ${total.pages}; diagram renderings measured (2 widths × 2 themes): ${total.diagrams}`,
 );
@@ -84,6 +91,10 @@ console.log(`  outside their node:  ${total.outside}`);
 console.log(`  overlaps:            ${total.overlap}`);
 console.log(`  cut at the frame:    ${total.cut}`);
 console.log(`  not displayed:       ${total.hidden}`);
+for (const [w, c] of Object.entries(wider))
+  console.log(
+    `  wider than the column at ${w} px: ${String(c.wider)} of ${String(c.of)} diagrams (they scroll in their frame)`,
+  );
 console.log('Per page (1280 px, light): labels / under 12 px / outside / overlaps / cut');
 for (const r of rows.filter((r) => r.width === 1280 && r.theme === 'light')) {
   console.log(
@@ -93,4 +104,4 @@ for (const r of rows.filter((r) => r.width === 1280 && r.theme === 'light')) {
 console.log('One example of each kind of problem:');
 for (const e of examples.values()) console.log(`  ${e}`);
 mkdirSync('bench/out', { recursive: true });
-writeFileSync('bench/out/diagram-legibility.json', JSON.stringify({ total, rows }, null, 2));
+writeFileSync('bench/out/diagram-legibility.json', JSON.stringify({ total, wider, rows }, null, 2));

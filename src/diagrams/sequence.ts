@@ -87,7 +87,8 @@ function recExitText(e: Extract<TraceEvent, { type: 'rec_exit' }>): string {
 function guestAccessText(e: Extract<TraceEvent, { type: 'guest_access' }>): string {
   if (e.op.startsWith('RSI_')) return `${e.op} [${hex(e.ipa)}, ${hex(e.ipa + e.size)})`;
   const what = e.op === 'write' && e.value !== null ? `write ${hex(e.value)} to` : e.op;
-  return `${what} ${hex(e.ipa)} (${String(e.size)} bytes, ISV ${e.isv ? 1 : 0})`;
+  // Whether the instruction left a syndrome (ISV) shows in the ESR of the REC exit that follows.
+  return `${what} IPA ${hex(e.ipa)}, ${String(e.size)} bytes`;
 }
 
 function exitToVmmText(e: Extract<TraceEvent, { type: 'exit_to_vmm' }>): string {
@@ -125,7 +126,6 @@ export function traceToSequence(trace: readonly TraceEvent[], options: SequenceO
   /** Functions entered since the last message, with their lane, to be noted over it. */
   let fns: { lane: Lane; fn: string }[] = [];
   let on = false;
-  let stepLabel: string | undefined;
 
   /** Per (possibly interleaved) step: the call stack, who has the vCPU, and who started the step. */
   interface Frame {
@@ -165,14 +165,7 @@ export function traceToSequence(trace: readonly TraceEvent[], options: SequenceO
   const saved: Frame[] = [];
 
   const note = (over: string, what: string): void => {
-    const label = `${stepLabel ? `${stepLabel} ` : ''}${text(what)}`;
-    stepLabel = undefined;
-    if (messages === 0) {
-      // The renderer draws a note only after a message: before the first one, the lane talks to itself.
-      const lane = over.split(',')[0] ?? 'G';
-      items.push(`  ${lane}->>${lane}: ${label}`);
-      messages++;
-    } else items.push(`  Note over ${over}: ${label}`);
+    items.push(`  Note over ${over}: ${text(what)}`);
   };
   /** The functions run since the last message, per lane, three to a note (notes are one line). */
   const flushFns = (): void => {
@@ -187,8 +180,7 @@ export function traceToSequence(trace: readonly TraceEvent[], options: SequenceO
   };
   const msg = (from: Lane, arrow: '->>' | '-->>', to: Lane, label: string): void => {
     flushFns();
-    items.push(`  ${from}${arrow}${to}: ${stepLabel ? `${stepLabel} ` : ''}${text(label)}`);
-    stepLabel = undefined;
+    items.push(`  ${from}${arrow}${to}: ${text(label)}`);
     messages++;
   };
   /** The pending guest access, drawn now if its REC entry was (else dropped: the guest never ran). */
@@ -215,11 +207,12 @@ export function traceToSequence(trace: readonly TraceEvent[], options: SequenceO
       if (e.index <= -2) {
         saved.push(frame);
         frame = newFrame(e.what);
-        if (on) stepLabel = '[interleaved]';
+        // What runs inside the step in progress (in its fault window) says so over every lane.
+        if (on) note('G,V', e.what.startsWith('interleaved') ? e.what : `interleaved: ${e.what}`);
       } else {
         on = wanted(e.index);
         frame = newFrame(e.what);
-        stepLabel = e.index === -1 ? '[setup]' : `[step ${e.index}]`;
+        if (on) note('G,V', e.index === -1 ? `setup: ${e.what}` : `step ${String(e.index)}: ${e.what}`);
       }
       continue;
     }
@@ -359,7 +352,7 @@ export function traceToSequence(trace: readonly TraceEvent[], options: SequenceO
   flushAccess();
   flushFns();
   // A trace with nothing to draw in these steps: say so.
-  if (messages === 0) items.push('  G->>G: nothing happens in these steps');
+  if (messages === 0) items.push('  Note over G,V: no party calls another in these steps');
   const shown =
     items.length > max
       ? [...items.slice(0, max - 1), `  Note over G,V: … ${items.length - max + 1} more`]

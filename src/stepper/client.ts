@@ -83,12 +83,16 @@ export function mountStepper(
       el.removeAttribute('aria-current');
     }
     if (node === null) return;
-    const el = root.querySelector<SVGGElement>(`[data-fn="${CSS.escape(node)}"]`);
-    if (el === null) return;
-    el.classList.add('rf-current');
-    el.setAttribute('aria-current', 'step');
+    // A function can appear in several views of the overview (the playground draws them all).
+    const all = [...root.querySelectorAll<SVGGElement>(`[data-fn="${CSS.escape(node)}"]`)];
+    for (const el of all) {
+      el.classList.add('rf-current');
+      el.setAttribute('aria-current', 'step');
+    }
+    const el = all[0];
+    if (el === undefined) return;
     // Scroll the diagram box (not the page) so the node is in view.
-    const box = el.closest<HTMLElement>('.rf-diagram-scroll');
+    const box = el.closest<HTMLElement>('.rf-diagram-canvas');
     if (box !== null) {
       const b = box.getBoundingClientRect();
       const r = el.getBoundingClientRect();

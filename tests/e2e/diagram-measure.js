@@ -86,12 +86,14 @@ export function measureDiagrams(options) {
     let t1 = 1;
     const dx = q.x - p.x;
     const dy = q.y - p.y;
-    for (const [pp, qq] of [
+    /** @type {[number, number][]} */
+    const sides = [
       [-dx, p.x - l],
       [dx, r - p.x],
       [-dy, p.y - t],
       [dy, bo - p.y],
-    ]) {
+    ];
+    for (const [pp, qq] of sides) {
       if (pp === 0) {
         if (qq < 0) return false;
       } else {
@@ -138,6 +140,8 @@ export function measureDiagrams(options) {
     cut: 0,
     hidden: 0,
     minPx: Infinity,
+    /** Diagrams wider than their frame: they scroll (informational, not a problem). */
+    wider: 0,
   };
   const figures = Array.from(document.querySelectorAll('figure.rf-diagram'));
   for (const figure of figures) {
@@ -165,6 +169,7 @@ export function measureDiagrams(options) {
       bottom: frame.top - canvas.scrollTop + Math.max(canvas.scrollHeight, canvas.clientHeight),
     };
     const view = box(svgRect);
+    if (canvas.scrollWidth > canvas.clientWidth + 1) counts.wider++;
 
     /** @type {{ el: SVGTextElement, text: string, box: Box, owner: Element | null }[]} */
     const labels = [];

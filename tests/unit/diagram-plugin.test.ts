@@ -2,6 +2,7 @@
  * The build-time Mermaid plugin (src/plugins/mermaid): fences become accessible inline SVG, and a
  * bad fence fails the compile with the Markdown file, the line in it and the reason.
  */
+import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { mdxToJs } from 'satteri';
@@ -15,6 +16,7 @@ import {
   parseFenceMeta,
   renderDiagram,
 } from '../../src/plugins/mermaid/index.js';
+import { DIAGRAM_FRAME_SCRIPT } from '../../src/plugins/mermaid/render.js';
 
 const FILE = resolve('src/content/docs/example.mdx');
 
@@ -42,8 +44,11 @@ describe('renderDiagram (flowchart)', () => {
     expect(html).toContain('-desc">Which handler runs</desc>');
   });
 
-  it('references no remote stylesheet and carries no <style> or <script>', () => {
-    expect(html).not.toMatch(/@import|googleapis|<style|<script/);
+  it('references no remote stylesheet and carries no <style>, and no script but the frame module', () => {
+    const frame = `<script type="module" src="${DIAGRAM_FRAME_SCRIPT}"></script>`;
+    expect(html.split(frame)).toHaveLength(2);
+    expect(html.replace(frame, '')).not.toMatch(/@import|googleapis|<style|<script/);
+    expect(existsSync(`public${DIAGRAM_FRAME_SCRIPT}`)).toBe(true);
   });
 
   it('gives function nodes data-fn and edges data-from/data-to', () => {
@@ -124,7 +129,7 @@ describe('checkMermaid rejects what the renderer would drop or misdraw', () => {
     ['sequenceDiagram\n  autonumber\n  A->>B: x', 2, /"autonumber" is not drawn/],
     ['sequenceDiagram\n  loop forever\n  A->>B: x', 2, /"loop" block not closed/],
     ['sequenceDiagram\n  A->>B: x\n  end', 3, /"end" without an open block/],
-    ['sequenceDiagram\n  Note over A: first\n  A->>B: x', 2, /Note before the first message/],
+    ['sequenceDiagram\n  A->>+B: x', 2, /activation mark "\+" is not drawn/],
     ["%%{init: {'theme': 'dark'}}%%\nflowchart TD\n  A --> B", 1, /directives are not supported/],
   ])('%j → line %i', (source, line, message) => {
     let error: unknown;

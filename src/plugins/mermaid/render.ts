@@ -2,7 +2,8 @@
  * Mermaid source → accessible, themeable inline SVG, at build time. Used by the Sätteri plugin
  * for ```mermaid fences and by build-time components (the generated fault-path diagram).
  *
- * beautiful-mermaid lays the diagram out in Node, without a browser. Its SVG is then adapted:
+ * Flowcharts are laid out by beautiful-mermaid (ELK) in Node, without a browser; sequence diagrams
+ * by sequence-svg.ts, which wraps every label to the room it has. The SVG is then adapted:
  * - its <style> element goes (it imports a Google Fonts stylesheet, a request from every reader,
  *   and its selectors are page-global); src/styles/diagrams.css gives the same custom properties,
  *   tied to Starlight's --sl-color-* so the theme switch recolours diagrams without re-rendering;
@@ -17,6 +18,8 @@ import { createHash } from 'node:crypto';
 import { parseMermaid, renderMermaidSVG } from 'beautiful-mermaid';
 import { checkMermaid, SEQUENCE_MESSAGE, type DiagramKind } from './validate.js';
 import { timedForBench } from '../../build-stats.js';
+import { renderSequenceSvg } from './sequence-svg.js';
+import { textWidth, wrapText } from '../../diagrams/text-metrics.js';
 
 export interface DiagramMarks {
   /** Node ids to mark as taken. */
@@ -40,17 +43,12 @@ export interface RenderDiagramOptions {
   readonly marks?: DiagramMarks | undefined;
   /** Extra class names for the <figure>. */
   readonly className?: string | undefined;
-  /**
-   * Draw at natural size in a horizontally scrollable (and keyboard-focusable) box instead of
-   * shrinking to the column: for large generated diagrams whose text would become too small.
-   */
-  readonly scroll?: boolean | undefined;
   /** Extra attributes for the <figure> (e.g. data-scenario). */
   readonly figureAttributes?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface RenderedDiagram {
-  readonly kind: DiagramKind;
+  readonly kind: DiagramKind | 'call-tree';
   readonly html: string;
   readonly title: string;
   readonly idPrefix: string;
@@ -91,10 +89,13 @@ const plainLabel = (s: string): string =>
 const layouts = new Map<string, string>();
 /** Enough for every diagram of a site; a long dev session editing diagrams drops the oldest. */
 const MAX_LAYOUTS = 500;
-function layout(source: string): string {
+function layout(source: string, kind: DiagramKind): string {
   let svg = layouts.get(source);
   if (svg === undefined) {
-    svg = renderMermaidSVG(source, { bg: 'var(--bg)', fg: 'var(--fg)', transparent: true });
+    svg =
+      kind === 'sequence'
+        ? renderSequenceSvg(source)
+        : renderMermaidSVG(source, { bg: 'var(--bg)', fg: 'var(--fg)', transparent: true });
     if (layouts.size >= MAX_LAYOUTS) layouts.delete(layouts.keys().next().value ?? '');
     layouts.set(source, svg);
   }
@@ -108,7 +109,12 @@ export function renderDiagram(source: string, options: RenderDiagramOptions = {}
 
 function render(source: string, options: RenderDiagramOptions): RenderedDiagram {
   const checked = checkMermaid(source);
-  const svgRaw = layout(checked.renderSource);
+  const svgRaw = fitEdgeLabels(
+    layout(
+      checked.kind === 'flowchart' ? wrapFlowchartLabels(checked.renderSource) : checked.renderSource,
+      checked.kind,
+    ),
+  );
   const prefix =
     options.idPrefix ??
     `rfd-${createHash('sha256')
@@ -137,8 +143,12 @@ function render(source: string, options: RenderDiagramOptions): RenderedDiagram 
   // The root element: drop the inline colour variables (diagrams.css sets them per theme).
   const titleId = `${prefix}-title`;
   const descId = `${prefix}-desc`;
+  const { width, height } = drawnSize(svg);
   svg = svg.replace(/^<svg ([^>]*)>/, (_m, attrs: string) => {
-    const kept = attrs.replace(/\s*style="[^"]*"/, '');
+    const kept = attrs
+      .replace(/\s*style="[^"]*"/, '')
+      .replace(/\s*width="[^"]*"/, ` width="${String(width)}"`)
+      .replace(/\s*height="[^"]*"/, ` height="${String(height)}"`);
     const aria = description
       ? `role="img" aria-labelledby="${titleId}" aria-describedby="${descId}"`
       : `role="img" aria-labelledby="${titleId}"`;
@@ -175,15 +185,139 @@ function render(source: string, options: RenderDiagramOptions): RenderedDiagram 
   const extra = Object.entries(options.figureAttributes ?? {})
     .map(([k, v]) => ` ${k}="${esc(v)}"`)
     .join('');
-  const html =
-    `<figure class="${classes}" data-diagram="${prefix}" data-kind="${checked.kind}"${extra}>` +
-    (options.scroll
-      ? `<div class="rf-diagram-canvas rf-diagram-scroll" tabindex="0" role="region" aria-label="${esc(title)} (scrollable)">`
-      : '<div class="rf-diagram-canvas">') +
-    `${svg.trim()}</div>` +
-    `<details class="rf-diagram-text"><summary>${esc(title)}: as text</summary>${text}</details>` +
-    `</figure>`;
+  const html = diagramFigure({
+    classes,
+    prefix,
+    kind: checked.kind,
+    extra,
+    title,
+    svg: svg.trim(),
+    width,
+    text,
+  });
   return { kind: checked.kind, html, title, idPrefix: prefix };
+}
+
+/** Longest line of a node label (13 px) and of an edge label (11 px) before it is wrapped, in px. */
+const NODE_LINE_PX = 190;
+const EDGE_LINE_PX = 150;
+
+/**
+ * Wrap long labels of a flowchart onto several lines (`<br>`), measured in the page's font, so a
+ * decision flow stays narrow enough for the column: node labels in quotes or brackets
+ * (`A["…"]`, `A[…]`, `A{"…"}`, `A{…}`, `A("…")`) and edge labels (`-->|…|`). A label that
+ * already has a `<br>` is left as its author broke it.
+ */
+export function wrapFlowchartLabels(source: string): string {
+  const wrap = (text: string, px: number, size: number, weight: 400 | 500): string =>
+    /<br\s*\/?>/i.test(text) ? text : wrapText(text, px, size, weight).join('<br>');
+  return source
+    .split('\n')
+    .map((line, i) => {
+      if (i === 0 || /^\s*(subgraph|end|classDef|class|style|linkStyle|direction)\b/.test(line)) return line;
+      return line
+        .replace(
+          /(\|)([^|]+)(\|)/g,
+          (_m, a: string, t: string, b: string) => `${a}${wrap(t, EDGE_LINE_PX, 11, 400)}${b}`,
+        )
+        .replace(
+          /(\b[A-Za-z0-9_][\w-]*)(\[|\{|\()"([^"]*)"(\]|\}|\))/g,
+          (_m, id: string, open: string, t: string, close: string) =>
+            `${id}${open}"${wrap(t, NODE_LINE_PX, 13, 500)}"${close}`,
+        )
+        .replace(
+          /(\b[A-Za-z0-9_][\w-]*)(\[|\{)([^\]}"|<>[{()]+)(\]|\})/g,
+          (_m, id: string, open: string, t: string, close: string) =>
+            `${id}${open}${wrap(t, NODE_LINE_PX, 13, 500)}${close}`,
+        );
+    })
+    .join('\n');
+}
+
+/**
+ * beautiful-mermaid sizes an edge label's box from its own estimate of Inter's widths, a few
+ * pixels short for some labels (the legibility gate found seven). Widen each such box, about its
+ * centre, to the label's width from the font itself (text-metrics.ts) plus its padding.
+ */
+export function fitEdgeLabels(svg: string): string {
+  return svg.replace(
+    /(<g class="edge-label"[^>]*>\s*<rect x=")([\d.]+)(" y="[\d.]+" width=")([\d.]+)("[^>]*>\s*<text [^>]*font-size="([\d.]+)" font-weight="(\d+)"[^>]*>)([\s\S]*?)(<\/text>)/g,
+    (
+      m,
+      a: string,
+      x: string,
+      b: string,
+      w: string,
+      c: string,
+      size: string,
+      weight: string,
+      inner: string,
+      d: string,
+    ) => {
+      const lines = inner.includes('<tspan')
+        ? [...inner.matchAll(/<tspan[^>]*>([^<]*)<\/tspan>/g)].map((t) => t[1] ?? '')
+        : [inner];
+      const wt = Number(weight) >= 600 ? 600 : Number(weight) >= 500 ? 500 : 400;
+      const need = Math.max(...lines.map((l) => textWidth(unesc(l), Number(size), wt))) + 16;
+      const width = Number(w);
+      if (need <= width) return m;
+      const left = Number(x) - (need - width) / 2;
+      return `${a}${String(left)}${b}${String(need)}${c}${inner}${d}`;
+    },
+  );
+}
+
+/** The smallest text a diagram may be drawn with, in CSS px (issue 13's gate checks it in Chromium). */
+export const MIN_LABEL_PX = 12;
+
+/**
+ * The size to draw an SVG at: its natural size (the viewBox), scaled up, never down, so that its
+ * smallest font-size becomes {@link MIN_LABEL_PX}. beautiful-mermaid sets edge labels in 11 px,
+ * so its drawings are shown at 12/11 of their natural size; CSS never shrinks a diagram to the
+ * column (a wide one scrolls inside its frame and opens full size instead).
+ */
+export function drawnSize(svg: string): { width: number; height: number; scale: number } {
+  const vb = /viewBox="\s*[-\d.]+[\s,]+[-\d.]+[\s,]+([\d.]+)[\s,]+([\d.]+)\s*"/.exec(svg);
+  if (!vb) throw new Error('diagram SVG without a viewBox');
+  const sizes = [...svg.matchAll(/font-size="([\d.]+)(?:px)?"/g)].map((m) => Number(m[1]));
+  const smallest = sizes.length ? Math.min(...sizes) : MIN_LABEL_PX;
+  const scale = Math.max(1, MIN_LABEL_PX / smallest);
+  return {
+    width: Math.ceil(Number(vb[1]) * scale),
+    height: Math.ceil(Number(vb[2]) * scale),
+    scale,
+  };
+}
+
+/** Where the diagram frame's script is served from (public/diagram-frame.js). */
+export const DIAGRAM_FRAME_SCRIPT = '/diagram-frame.js';
+
+/**
+ * The figure around a drawing: a frame that scrolls horizontally when the drawing is wider than
+ * the column (edge shadows show there is more; public/diagram-frame.js makes an overflowing
+ * frame a focusable region, says so, and enables "Open full size", a modal dialog with the
+ * drawing at its full size), the drawing, and its text version.
+ */
+export function diagramFigure(parts: {
+  readonly classes: string;
+  readonly prefix: string;
+  readonly kind: string;
+  readonly extra: string;
+  readonly title: string;
+  readonly svg: string;
+  readonly width: number;
+  readonly text: string;
+}): string {
+  const { classes, prefix, kind, extra, title, svg, width, text } = parts;
+  return (
+    `<figure class="${classes}" data-diagram="${prefix}" data-kind="${kind}" data-width="${String(width)}"${extra}>` +
+    `<div class="rf-diagram-canvas">${svg}</div>` +
+    `<div class="rf-diagram-bar"><span class="rf-diagram-hint" hidden>Wider than the page: scroll sideways, or</span>` +
+    `<button type="button" class="rf-diagram-open" hidden aria-haspopup="dialog">Open full size</button></div>` +
+    `<details class="rf-diagram-text"><summary>${esc(title)}: as text</summary>${text}</details>` +
+    `<script type="module" src="${DIAGRAM_FRAME_SCRIPT}"></script>` +
+    `</figure>`
+  );
 }
 
 /** A flowchart as a list of its edges in source order, then any node without an edge. */

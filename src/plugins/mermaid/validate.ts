@@ -244,21 +244,9 @@ export const SEQUENCE_MESSAGE = new RegExp(
 
 function checkSequence(body: readonly SourceLine[]): void {
   const blocks: { kind: string; line: number }[] = [];
-  let messages = 0;
   for (const { text, line } of body) {
     if (/^(participant|actor)\s+\S+(\s+as\s+\S.*)?$/.test(text)) continue;
-    if (/^Note\s+(left of|right of|over)\s+[^:]+:\s*\S/i.test(text)) {
-      if (messages === 0) {
-        throw new MermaidSyntaxError(
-          'a Note before the first message is not drawn by the build-time renderer',
-          line,
-        );
-      }
-      if (/<br\s*\/?>/i.test(text)) {
-        throw new MermaidSyntaxError('line breaks in a Note are not drawn by the build-time renderer', line);
-      }
-      continue;
-    }
+    if (/^Note\s+(left of|right of|over)\s+[^:]+:\s*\S/i.test(text)) continue;
     const block = /^(loop|alt|opt|par|critical|break|rect)(\s|$)/.exec(text);
     if (block) {
       blocks.push({ kind: block[1] ?? '', line });
@@ -280,14 +268,16 @@ function checkSequence(body: readonly SourceLine[]): void {
     const unsupported =
       /^(autonumber|activate|deactivate|box|create|destroy|links?|properties|details)\b/.exec(text);
     if (unsupported) {
-      throw new MermaidSyntaxError(
-        `"${unsupported[1] ?? ''}" is not drawn by the build-time renderer` +
-          (unsupported[1]?.endsWith('activate') ? '; use +/- on a message arrow (A->>+B: …)' : ''),
-        line,
-      );
+      throw new MermaidSyntaxError(`"${unsupported[1] ?? ''}" is not drawn by the build-time renderer`, line);
     }
-    if (SEQUENCE_MESSAGE.test(text)) {
-      messages++;
+    const message = SEQUENCE_MESSAGE.exec(text);
+    if (message) {
+      if (message[3]) {
+        throw new MermaidSyntaxError(
+          `activation mark "${message[3]}" is not drawn by the build-time renderer; remove it`,
+          line,
+        );
+      }
       continue;
     }
     if (new RegExp(SEQ_ARROW).test(text)) {
