@@ -10,6 +10,7 @@ import { getBuiltinScenario, MIRRORED_FUNCTIONS, runScenario, VARIANT_INFO } fro
 import type { MirroredFunction, TraceEvent, Variant } from '@realmfault/model';
 import { renderDiagram, type DiagramMarks, type RenderedDiagram } from '../plugins/mermaid/render.js';
 import { traceToSequence } from './sequence.js';
+import { renderCallTree } from './call-tree.js';
 
 /** Subgraph per source file, in the order a fault travels; files not listed go last. */
 const FILE_ORDER = [
@@ -85,6 +86,119 @@ export function faultPathMermaid(
   return lines.join('\n');
 }
 
+/**
+ * The overview in views a screen can hold (issue 13): all mirrored functions in one graph made a
+ * drawing several screens wide. Each view is the part of the call graph reachable from its
+ * roots, not going past its stops (a stop is drawn, its callees are not: another view expands
+ * it). Together the views cover every mirrored function and every call
+ * (tests/unit/diagram-fault-path.test.ts). Each is drawn as a call tree (call-tree.ts).
+ */
+export interface FaultPathView {
+  readonly id: 'fault' | 'map' | 'ripas' | 'invalidation' | 'setup';
+  /** Heading-style name of the view. */
+  readonly title: string;
+  /** One sentence: what the view shows. */
+  readonly summary: string;
+  readonly roots: readonly string[];
+  readonly stops: readonly string[];
+}
+
+export const FAULT_PATH_VIEWS: readonly FaultPathView[] = [
+  {
+    id: 'fault',
+    title: 'The fault path',
+    summary:
+      'From KVM_RUN through the REC exit and kvm_handle_guest_abort() to the handler that resolves the fault and its call to realm_map_ipa().',
+    roots: ['kvm_arch_vcpu_ioctl_run'],
+    stops: ['kvm_rec_pre_enter', 'rec_exit_ripas_change', 'wp_page_copy', 'realm_map_ipa'],
+  },
+  {
+    id: 'map',
+    title: 'Mapping the page',
+    summary:
+      'realm_map_ipa() and the RMI commands that map a protected or an unprotected page, creating and delegating RTTs on the way.',
+    roots: ['realm_map_ipa'],
+    stops: ['realm_unmap_private_range', 'realm_unmap_shared_range'],
+  },
+  {
+    id: 'ripas',
+    title: 'RIPAS changes the guest asks for',
+    summary:
+      'The guest kernel’s set_memory_decrypted() and set_memory_encrypted(), the RMI_EXIT_RIPAS_CHANGE exit, and its completion before the next REC entry.',
+    roots: ['set_memory_decrypted', 'set_memory_encrypted', 'rec_exit_ripas_change', 'kvm_rec_pre_enter'],
+    stops: ['realm_create_rtt_levels'],
+  },
+  {
+    id: 'invalidation',
+    title: 'Attribute changes and invalidation',
+    summary:
+      'The VMM’s conversion (KVM_SET_MEMORY_ATTRIBUTES, the guest_memfd hole punch) and host memory events (the MMU notifier, copy-on-write), down to the RMI commands that unmap.',
+    roots: ['kvm_convert_memory', 'wp_page_copy'],
+    stops: ['realm_create_rtt_levels'],
+  },
+  {
+    id: 'setup',
+    title: 'Realm activation',
+    summary:
+      'kvm_activate_realm() on the first KVM_RUN: the realm descriptor, the RIPAS of the protected regions, RMI_REALM_ACTIVATE.',
+    roots: ['kvm_activate_realm'],
+    stops: [],
+  },
+];
+
+export type FaultPathViewId = FaultPathView['id'];
+
+/** A view's functions (in table order), each with its calls inside the view (none for a stop). */
+export function viewFunctions(
+  view: FaultPathView,
+  functions: readonly MirroredFunction[] = MIRRORED_FUNCTIONS,
+): MirroredFunction[] {
+  const byName = new Map(functions.map((f) => [f.name, f]));
+  const inView = new Set<string>();
+  const expand = (name: string): void => {
+    if (inView.has(name)) return;
+    const f = byName.get(name);
+    if (f === undefined) throw new Error(`FAULT_PATH_VIEWS: ${name} is not a mirrored function`);
+    inView.add(name);
+    if (!view.stops.includes(name)) for (const c of f.calls) expand(c);
+  };
+  for (const r of view.roots) expand(r);
+  return functions
+    .filter((f) => inView.has(f.name))
+    .map((f) => ({ ...f, calls: view.stops.includes(f.name) ? [] : f.calls.filter((c) => inView.has(c)) }));
+}
+
+/** For each stop of a view, the note its row carries: the view that expands it. */
+function stopNotes(view: FaultPathView): Map<string, string> {
+  const notes = new Map<string, string>();
+  for (const stop of view.stops) {
+    const other = FAULT_PATH_VIEWS.find(
+      (v) => v !== view && !v.stops.includes(stop) && viewFunctions(v).some((f) => f.name === stop),
+    );
+    notes.set(stop, other ? `see “${other.title}”` : 'not expanded here');
+  }
+  return notes;
+}
+
+export interface FaultPathViewOptions {
+  readonly title: string;
+  readonly description: string;
+  readonly idPrefix: string;
+  readonly marks?: DiagramMarks | undefined;
+  readonly className?: string | undefined;
+  readonly figureAttributes?: Readonly<Record<string, string>> | undefined;
+}
+
+/** One view of the overview as a call tree. */
+export function renderFaultPathView(view: FaultPathView, options: FaultPathViewOptions): RenderedDiagram {
+  return renderCallTree(viewFunctions(view), {
+    ...options,
+    roots: view.roots,
+    stops: stopNotes(view),
+    figureAttributes: { 'data-view': view.id, ...options.figureAttributes },
+  });
+}
+
 /** The functions and RMI commands a trace entered, in first-seen order. */
 export function tracedFunctions(trace: readonly TraceEvent[]): string[] {
   const seen = new Set<string>();
@@ -144,26 +258,43 @@ export interface ScenarioDiagramProps {
 }
 
 /**
- * The overview with the path a built-in scenario took marked (class rf-taken, data-taken) on
- * nodes and edges, computed at build time by running the model.
+ * The overview's views with the path a built-in scenario took marked (class rf-taken,
+ * data-taken) on nodes and edges, computed at build time by running the model: every view the
+ * trace entered (or the ones named in `views`), in the order of FAULT_PATH_VIEWS.
  */
-export function renderFaultPath({ scenario, variant, id }: ScenarioDiagramProps): RenderedDiagram {
+export function renderFaultPath({
+  scenario,
+  variant,
+  id,
+  views,
+}: ScenarioDiagramProps & {
+  readonly views?: readonly FaultPathViewId[] | 'all' | undefined;
+}): RenderedDiagram[] {
   const run = runScenario(getBuiltinScenario(scenario), { variant });
-  const names = new Set(MIRRORED_FUNCTIONS.map((f) => f.name));
   const marks = faultPathMarks(run.trace);
   const info = VARIANT_INFO[variant];
-  return renderDiagram(faultPathMermaid(MIRRORED_FUNCTIONS), {
-    title: `The fault path, with the functions scenario ${scenario} ran under ${info.label} marked`,
-    description:
-      `Every function and RMI command the simulator mirrors, grouped by source file, with an arrow ` +
-      `from each caller to each callee. The ${String(marks.nodes.size)} marked nodes are the ones ` +
-      `the trace of ${scenario} entered under the variant ${variant} (${info.label}: ${info.tree}).`,
-    idPrefix: id ?? `rfd-fault-path-${scenario}-${variant}`,
-    isFunction: (name) => names.has(name),
-    marks,
-    className: 'rf-fault-path',
-    scroll: true,
-    figureAttributes: { 'data-scenario': scenario, 'data-variant': variant },
+  const chosen = FAULT_PATH_VIEWS.filter((v) =>
+    views === 'all'
+      ? true
+      : views
+        ? views.includes(v.id)
+        : viewFunctions(v).some((f) => marks.nodes.has(f.name)),
+  );
+  return chosen.map((view) => {
+    const inView = viewFunctions(view);
+    const marked = inView.filter((f) => marks.nodes.has(f.name)).length;
+    return renderFaultPathView(view, {
+      title: `${view.title}, with the functions scenario ${scenario} ran under ${info.label} marked`,
+      description:
+        `${view.summary} Generated from the simulator’s table of mirrored functions as a call tree: ` +
+        `${String(inView.length)} functions and RMI commands, each under its caller, with its source file. The ` +
+        `${String(marked)} marked ones are those the trace of ${scenario} entered under the variant ` +
+        `${variant} (${info.label}: ${info.tree}).`,
+      idPrefix: `${id ?? `rfd-fault-path-${scenario}-${variant}`}-${view.id}`,
+      marks,
+      className: 'rf-fault-path',
+      figureAttributes: { 'data-scenario': scenario, 'data-variant': variant },
+    });
   });
 }
 

@@ -15,13 +15,17 @@ import {
 } from '@realmfault/model';
 import { describe, expect, it } from 'vitest';
 import {
+  FAULT_PATH_VIEWS,
   faultPathMermaid,
   renderFaultPath,
+  viewFunctions,
+  type FaultPathView,
   renderScenarioSequence,
   tracedCalls,
   tracedFunctions,
 } from '../../src/diagrams/fault-path.js';
 import { laneOf, traceToSequence } from '../../src/diagrams/sequence.js';
+import { callTreeRows } from '../../src/diagrams/call-tree.js';
 import { checkMermaid } from '../../src/plugins/mermaid/validate.js';
 
 const GOLDEN = 'packages/model/test/golden';
@@ -74,33 +78,92 @@ describe('faultPathMermaid (generated from MIRRORED_FUNCTIONS)', () => {
   });
 });
 
+describe('FAULT_PATH_VIEWS (the overview split into views a screen can hold)', () => {
+  const viewEdges = (v: FaultPathView): string[] =>
+    viewFunctions(v).flatMap((f) => f.calls.map((c) => `${f.name}->${c}`));
+
+  it('together draw every mirrored function and every listed call', () => {
+    const drawn = new Set(FAULT_PATH_VIEWS.flatMap((v) => viewFunctions(v).map((f) => f.name)));
+    expect([...nodeIds].filter((n) => !drawn.has(n))).toEqual([]);
+    const edges = new Set(FAULT_PATH_VIEWS.flatMap(viewEdges));
+    expect([...edgeIds].filter((e) => !edges.has(e))).toEqual([]);
+  });
+
+  it.each(FAULT_PATH_VIEWS.map((v) => [v.id, v] as const))(
+    '%s: only calls the table lists, between functions of the view; at most 32 nodes',
+    (_id, view) => {
+      const fns = viewFunctions(view);
+      const names = new Set(fns.map((f) => f.name));
+      expect(fns.length).toBeLessThanOrEqual(32);
+      for (const e of viewEdges(view)) {
+        expect(edgeIds.has(e), e).toBe(true);
+        const [from = '', to = ''] = e.split('->');
+        expect(names.has(from) && names.has(to), e).toBe(true);
+      }
+      for (const stop of view.stops) {
+        if (names.has(stop)) expect(fns.find((f) => f.name === stop)?.calls).toEqual([]);
+      }
+      // As a call tree: every call of the view is one row under its caller, each function is
+      // expanded once, and each row's connector comes from the row of its caller.
+      const rows = callTreeRows(fns, view.roots, new Map(view.stops.map((st) => [st, 'stop'])));
+      const rowCalls = rows.flatMap((r) =>
+        r.parent === null ? [] : [`${rows[r.parent]?.fn.name ?? ''}->${r.fn.name}`],
+      );
+      expect(rowCalls.sort()).toEqual(viewEdges(view).sort());
+      const full = rows.filter((r) => r.kind === 'full' || r.kind === 'stop').map((r) => r.fn.name);
+      expect(full.sort()).toEqual([...names].sort());
+      rows.forEach((r, i) => {
+        if (r.parent !== null) {
+          expect(r.parent).toBeLessThan(i);
+          expect(r.depth).toBe((rows[r.parent]?.depth ?? -9) + 1);
+          // Rows between a caller and its callee are the caller's descendants (deeper), so the
+          // connector down the caller's gutter crosses no box.
+          for (let k = r.parent + 1; k < i; k++) expect(rows[k]?.depth ?? 0).toBeGreaterThan(r.depth - 1);
+        }
+      });
+    },
+  );
+});
+
 describe('renderFaultPath (the FaultPathDiagram component)', () => {
   it.each(RUNS)(
-    '$scenario ($variant): the marked nodes are exactly the functions in the trace',
+    '$scenario ($variant): the views drawn are those the trace entered, and their marks are exactly the trace',
     ({ scenario, variant }) => {
       const trace = traceOf(scenario, variant);
-      const { html } = renderFaultPath({ scenario, variant });
-      const marked = [
-        ...html.matchAll(/<g class="node rf-taken" data-id="([^"]+)"[^>]*data-taken="true"/g),
-      ].map((m) => m[1]);
-      expect(new Set(marked)).toEqual(new Set(tracedFunctions(trace)));
-      expect(marked.length).toBe(new Set(marked).size);
-      // Marked edges: the trace's calls, all of which the table lists.
-      const markedEdges = [
-        ...html.matchAll(
+      const views = renderFaultPath({ scenario, variant });
+      const traced = new Set(tracedFunctions(trace));
+      const expected = FAULT_PATH_VIEWS.filter((v) => viewFunctions(v).some((f) => traced.has(f.name)));
+      expect(views.map((d) => /data-view="([a-z]+)"/.exec(d.html)?.[1])).toEqual(expected.map((v) => v.id));
+      const marked = new Set<string>();
+      const markedEdges = new Set<string>();
+      for (const { html } of views) {
+        const inView = [
+          ...html.matchAll(/<g class="node rf-taken[^"]*" data-id="([^"]+)"[^>]*data-taken="true"/g),
+        ].map((m) => m[1] ?? '');
+        for (const n of inView) marked.add(n);
+        for (const m of html.matchAll(
           /<polyline class="edge rf-taken" data-taken="true" data-from="([^"]+)" data-to="([^"]+)"/g,
-        ),
-      ].map((m) => `${m[1] ?? ''}->${m[2] ?? ''}`);
+        )) {
+          markedEdges.add(`${m[1] ?? ''}->${m[2] ?? ''}`);
+        }
+        expect(html).toContain(`data-scenario="${scenario}" data-variant="${variant}"`);
+      }
+      expect(marked).toEqual(traced);
+      // Marked edges: the trace's calls, all of which the table lists and some view draws.
       const calls = tracedCalls(trace);
       expect(calls.filter((c) => !edgeIds.has(c))).toEqual([]);
-      expect(new Set(markedEdges)).toEqual(new Set(calls));
-      expect(html).toContain(`data-scenario="${scenario}" data-variant="${variant}"`);
+      expect(markedEdges).toEqual(new Set(calls));
     },
   );
 
-  it('puts data-fn on every node (all are mirrored functions or RMI commands)', () => {
-    const { html } = renderFaultPath({ scenario: 'private-first-touch', variant: 'v14' });
-    expect((html.match(/data-fn="/g) ?? []).length).toBe(MIRRORED_FUNCTIONS.length);
+  it('views="all" draws every view, with data-fn on every node', () => {
+    const views = renderFaultPath({ scenario: 'private-first-touch', variant: 'v14', views: 'all' });
+    expect(views).toHaveLength(FAULT_PATH_VIEWS.length);
+    const fns = new Set(
+      views.flatMap(({ html }) => [...html.matchAll(/data-fn="([^"]+)"/g)].map((m) => m[1])),
+    );
+    expect(views.every((v) => v.kind === 'call-tree')).toBe(true);
+    expect(fns.size).toBe(MIRRORED_FUNCTIONS.length);
   });
 });
 
@@ -182,16 +245,14 @@ describe('traceToSequence', () => {
     for (const { scenario, variant } of RUNS) {
       const source = traceToSequence(traceOf(scenario, variant), { maxItems: 10_000 });
       const steps = getBuiltinScenario(scenario).steps.length;
-      const ends = [...source.matchAll(/Note over G,V: (?:\[step \d+\] )?step (\d+) ends: /g)].map((m) =>
-        Number(m[1]),
-      );
+      const ends = [...source.matchAll(/Note over G,V: step (\d+) ends: /g)].map((m) => Number(m[1]));
       expect(ends, `${scenario} ${variant}`).toEqual([...Array(steps).keys()]);
       expect(source).not.toMatch(/outcome: completed/);
     }
     // Two vCPUs: vCPU0's write completes inside vCPU1's fault window; step 0 ends only after
     // vCPU1 is entered again.
     const lines = traceToSequence(traceOf('two-vcpus-same-page', 'v14')).split('\n');
-    const interleaved = lines.findIndex((l) => l.includes('[interleaved]'));
+    const interleaved = lines.findIndex((l) => l.startsWith('  Note over G,V: interleaved'));
     const end0 = lines.findIndex((l) => l.includes('step 0 ends'));
     const lastVcpu1Entry =
       lines
@@ -206,10 +267,11 @@ describe('traceToSequence', () => {
 
   it('draws KVM_RUN from the VMM before the REC entry and the guest access it runs', () => {
     const lines = traceToSequence(traceOf('private-first-touch', 'v14')).split('\n');
-    const run = lines.indexOf('  V->>K: [step 0] KVM_RUN');
+    const run = lines.indexOf('  V->>K: KVM_RUN');
     expect(run).toBeGreaterThan(0);
+    expect(lines[run - 1]).toMatch(/^ {2}Note over G,V: step 0: /);
     expect(lines[run + 1]).toBe('  K->>R: REC enter');
-    expect(lines[run + 2]).toBe('  G->>R: write 0x1234 to 0x46880000 (8 bytes, ISV 0)');
+    expect(lines[run + 2]).toBe('  G->>R: write 0x1234 to IPA 0x46880000, 8 bytes');
   });
 
   it('renders as the ScenarioSequenceDiagram component does, with its messages as text', () => {
