@@ -36,6 +36,7 @@ const total = {
   cut: 0,
   hidden: 0,
   minPx: Infinity,
+  shrunk: 0,
 };
 /** Diagrams wider than their frame, per viewport width. @type {Record<number, { wider: number, of: number }>} */
 const wider = {};
@@ -60,6 +61,7 @@ for (const width of VIEWPORTS) {
         'overlap',
         'cut',
         'hidden',
+        'shrunk',
       ])) {
         total[k] += counts[k];
       }
@@ -91,6 +93,7 @@ console.log(`  outside their node:  ${total.outside}`);
 console.log(`  overlaps:            ${total.overlap}`);
 console.log(`  cut at the frame:    ${total.cut}`);
 console.log(`  not displayed:       ${total.hidden}`);
+console.log(`  drawn smaller than natural size: ${total.shrunk}`);
 for (const [w, c] of Object.entries(wider))
   console.log(
     `  wider than the column at ${w} px: ${String(c.wider)} of ${String(c.of)} diagrams (they scroll in their frame)`,

@@ -4,10 +4,12 @@
  * draw a diagram, once however many they draw (a module runs once per URL).
  *
  * Diagrams are drawn at their natural size, never shrunk to the column. When one is wider than
- * its frame, this script makes the frame a keyboard-focusable scroll region named after the
+ * its frame (or taller, where a widget caps the frame's height), this script makes the frame a
+ * keyboard-focusable scroll region named after the
  * diagram, says that it scrolls, and shows "Open full size": a modal <dialog> with the drawing at
  * its full size, scrollable both ways. Escape or Close closes it and focus returns to the button.
  * Without JavaScript the frame still scrolls and its edge shadows still show there is more.
+ * Its styles (public/diagram-frame.css) are linked from here, so only pages with diagrams load them.
  */
 const FIGURE = 'figure.rf-diagram';
 
@@ -27,11 +29,15 @@ function setUp(figure) {
   const title = svg.querySelector('title')?.textContent.trim() || 'Diagram';
 
   const update = () => {
-    const overflowing = canvas.scrollWidth > canvas.clientWidth + 1;
+    const wide = canvas.scrollWidth > canvas.clientWidth + 1;
+    // A frame may also be capped in height (the stepper's): that scrolls too.
+    const tall = canvas.scrollHeight > canvas.clientHeight + 1;
+    const overflowing = wide || tall;
     if (overflowing) {
       canvas.tabIndex = 0;
       canvas.setAttribute('role', 'region');
-      canvas.setAttribute('aria-label', `${title} (scrolls sideways)`);
+      canvas.setAttribute('aria-label', `${title} (${wide ? 'scrolls sideways' : 'scrolls'})`);
+      hint.textContent = wide ? 'Wider than the page: scroll sideways, or' : 'Scroll inside the frame, or';
     } else {
       canvas.removeAttribute('tabindex');
       canvas.removeAttribute('role');
@@ -112,6 +118,25 @@ function setUp(figure) {
 const all = () => {
   for (const figure of document.querySelectorAll(FIGURE)) setUp(/** @type {HTMLElement} */ (figure));
 };
-all();
-// Widgets that draw a diagram after load (the stepper, the playground) get a frame too.
-new MutationObserver(all).observe(document.body, { childList: true, subtree: true });
+
+/** The frame's styles (beside this file, so the site works under any base path), then the frames. */
+const styles = new URL('./diagram-frame.css', import.meta.url).href;
+const start = () => {
+  all();
+  // Widgets that draw a diagram after load (the stepper, the playground) get a frame too.
+  new MutationObserver(all).observe(document.body, { childList: true, subtree: true });
+};
+if (
+  [...document.querySelectorAll('link[rel="stylesheet"]')].some(
+    (l) => /** @type {HTMLLinkElement} */ (l).href === styles,
+  )
+) {
+  start();
+} else {
+  const link = document.createElement('link');
+  link.rel = 'stylesheet';
+  link.href = styles;
+  // Buttons stay hidden until their styles are in; without them (an error) the frames still scroll.
+  link.addEventListener('load', start, { once: true });
+  document.head.append(link);
+}

@@ -15,8 +15,8 @@
  * - Boxes are sized with the page's own font (text-metrics.ts); the source file follows the
  *   name on the row, in the secondary colour. Fonts: 13 px names, 12 px files.
  *
- * The SVG uses the flowchart's class names (g.node with data-id/data-fn, polyline.edge with
- * data-from/data-to), so trace marks, the stepper's current-function mark, diagrams.css and the
+ * The SVG uses the flowchart's class names (g.node with data-id and data-fn, or data-ref on a
+ * function's second mention; polyline.edge with data-from/data-to), so trace marks, the stepper's current-function mark, diagrams.css and the
  * legibility gate work unchanged. The text version is the same tree as nested lists.
  */
 import { createHash } from 'node:crypto';
@@ -134,7 +134,9 @@ function render(functions: readonly MirroredFunction[], options: CallTreeOptions
     const w = boxW(r);
     const cls = ['node', taken ? 'rf-taken' : '', `rf-call-${r.kind}`].filter(Boolean).join(' ');
     nodes.push(
-      `<g class="${cls}" data-id="${esc(r.fn.name)}" data-fn="${esc(r.fn.name)}"${taken ? ' data-taken="true"' : ''}>` +
+      // data-fn only where the function is defined in this tree (its expanded or stop row), so
+      // that [data-fn=…] finds one box per view; a second mention carries data-ref.
+      `<g class="${cls}" data-id="${esc(r.fn.name)}" ${r.kind === 'full' || r.kind === 'stop' ? 'data-fn' : 'data-ref'}="${esc(r.fn.name)}"${taken ? ' data-taken="true"' : ''}>` +
         `<rect x="${n(bx)}" y="${n(by)}" width="${n(w)}" height="${String(BOX_H)}" rx="3" ry="3" fill="var(--_node-fill)" stroke="var(--_node-stroke)" stroke-width="${r.kind === 'full' ? '1' : '0.75'}"${r.kind === 'full' ? '' : ' stroke-dasharray="4 3"'}/>` +
         `<text x="${n(bx + PAD_X)}" y="${n(by + BOX_H / 2 + NAME * 0.35)}" font-size="${String(NAME)}" font-weight="${r.kind === 'full' ? '600' : '500'}" fill="var(--_text)">${esc(display(r.fn))}</text></g>` +
         `<g class="rf-label"><text x="${n(bx + w + 10)}" y="${n(by + BOX_H / 2 + FILE * 0.35)}" font-size="${String(FILE)}" font-weight="400" fill="var(--_text-sec)">${esc(r.note)}</text></g>`,

@@ -311,9 +311,11 @@ export function renderScenarioSequence({
     title: `Who acts when: scenario ${scenario} under ${info.label}`,
     description:
       `A sequence diagram with four lanes, the realm guest, the RMM, KVM and the VMM, generated ` +
-      `from the simulator trace under the variant ${variant} (${info.label}: ${info.tree}). Notes ` +
-      'over a lane name the functions that side ran between messages: the guest kernel’s, the host ' +
-      'kernel’s, QEMU’s.',
+      `from the simulator trace under the variant ${variant} (${info.label}: ${info.tree}). Each ` +
+      'arrow starts at the party that acts: the guest’s access traps to the RMM, the RMM exits to ' +
+      'KVM, KVM calls the RMM’s RMI commands, KVM_RUN returns to the VMM. A note across all lanes ' +
+      'starts each step; notes over one lane name the functions that side ran between messages: ' +
+      'the guest kernel’s, the host kernel’s, QEMU’s.',
     idPrefix: id ?? `rfd-sequence-${scenario}-${variant}`,
     figureAttributes: { 'data-scenario': scenario, 'data-variant': variant },
   });

@@ -85,8 +85,9 @@ export function mountPlayground(root: HTMLElement): PlaygroundHandle {
         e.type === 'fn_enter' ? [String(e['fn'])] : e.type === 'rmi_call' ? [String(e['cmd'])] : [],
       ),
     );
-    for (const node of stepperRoot.querySelectorAll<SVGGElement>('.node[data-fn]')) {
-      node.classList.toggle('rf-taken', taken.has(node.dataset['fn'] ?? ''));
+    // data-ref: a call tree's second mention of a function (src/diagrams/call-tree.ts).
+    for (const node of stepperRoot.querySelectorAll<SVGGElement>('.node[data-fn], .node[data-ref]')) {
+      node.classList.toggle('rf-taken', taken.has(node.dataset['fn'] ?? node.dataset['ref'] ?? ''));
     }
     stepper?.destroy();
     empty.hidden = true;

@@ -13,7 +13,8 @@
  * - **overlap**: two texts' boxes intersect, a text's box intersects a shape that is not its own
  *   (another node, a note, an edge label), or a line (an edge, a message arrow) crosses a text
  *   that does not belong to it;
- * - **cut**: the text leaves the visible frame of the figure (the part a reader can scroll to).
+ * - **cut**: the text leaves the visible frame of the figure (the part a reader can scroll to);
+ * - and per diagram, **shrunk**: the drawing is narrower on screen than its natural size.
  *
  * Figures inside closed `<details>` are opened first, so nothing escapes by being hidden.
  *
@@ -142,6 +143,8 @@ export function measureDiagrams(options) {
     minPx: Infinity,
     /** Diagrams wider than their frame: they scroll (informational, not a problem). */
     wider: 0,
+    /** Diagrams drawn smaller than their natural size. */
+    shrunk: 0,
   };
   const figures = Array.from(document.querySelectorAll('figure.rf-diagram'));
   for (const figure of figures) {
@@ -159,15 +162,29 @@ export function measureDiagrams(options) {
       continue;
     }
     counts.diagrams++;
+    // Never drawn smaller than its natural size (the viewBox, in CSS px).
+    const vb = svg.viewBox.baseVal;
+    if (vb.width > 0 && svgRect.width < vb.width - 0.5) {
+      counts.shrunk++;
+      problems.push({
+        diagram: name,
+        label: '',
+        problem: `drawn at ${svgRect.width.toFixed(0)} px wide, smaller than its natural ${vb.width.toFixed(0)} px`,
+      });
+    }
     // The frame: the scrollable canvas (what a reader can scroll to), else the figure.
     const canvas = figure.querySelector('.rf-diagram-canvas') ?? figure;
     const frame = box(canvas.getBoundingClientRect());
-    const frameFull = {
-      left: frame.left - canvas.scrollLeft,
-      top: frame.top - canvas.scrollTop,
-      right: frame.left - canvas.scrollLeft + Math.max(canvas.scrollWidth, canvas.clientWidth),
-      bottom: frame.top - canvas.scrollTop + Math.max(canvas.scrollHeight, canvas.clientHeight),
-    };
+    // What a reader can scroll to: the scroll area, unless the frame clips instead of scrolling.
+    const clips = ['hidden', 'clip'].includes(getComputedStyle(canvas).overflowX);
+    const frameFull = clips
+      ? frame
+      : {
+          left: frame.left - canvas.scrollLeft,
+          top: frame.top - canvas.scrollTop,
+          right: frame.left - canvas.scrollLeft + Math.max(canvas.scrollWidth, canvas.clientWidth),
+          bottom: frame.top - canvas.scrollTop + Math.max(canvas.scrollHeight, canvas.clientHeight),
+        };
     const view = box(svgRect);
     if (canvas.scrollWidth > canvas.clientWidth + 1) counts.wider++;
 

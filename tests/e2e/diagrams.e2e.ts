@@ -223,3 +223,79 @@ describe.each(['light', 'dark'] as const)('diagram text contrast (%s theme)', (s
     },
   );
 });
+
+describe.each(['light', 'dark'] as const)('the diagram frame (%s theme)', (scheme) => {
+  it('at 390 px a wide diagram scrolls in a focusable region and opens full size in a dialog; Escape closes it and focus returns', async () => {
+    const { page, problems } = await openPage(browser(), scheme);
+    await page.setViewportSize({ width: 390, height: 800 });
+    await page.addInitScript((t) => {
+      localStorage.setItem('starlight-theme', t);
+    }, scheme);
+    await page.goto(`${baseURL()}/fault-path/gmem-abort/`, { waitUntil: 'networkidle' });
+    const figure = page.locator('figure.rf-diagram').first();
+    const canvas = figure.locator('.rf-diagram-canvas');
+    const svg = canvas.locator('svg');
+    const natural = Number(await svg.getAttribute('width'));
+    // Drawn at its size: wider than the phone's column, so the frame scrolls and says so.
+    const box = await svg.boundingBox();
+    expect(box?.width).toBeCloseTo(natural, 0);
+    await expect(canvas.evaluate((c) => c.scrollWidth > c.clientWidth)).resolves.toBe(true);
+    await expect(canvas.getAttribute('tabindex')).resolves.toBe('0');
+    await expect(canvas.getAttribute('role')).resolves.toBe('region');
+    await expect(canvas.getAttribute('aria-label')).resolves.toMatch(/\(scrolls sideways\)$/);
+    await canvas.focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => canvas.evaluate((c) => c.scrollLeft)).toBeGreaterThan(0);
+    const open = figure.getByRole('button', { name: 'Open full size' });
+    await expect(open.isVisible()).resolves.toBe(true);
+    await expect(figure.locator('.rf-diagram-hint').isVisible()).resolves.toBe(true);
+
+    await open.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog');
+    await expect(dialog.count()).resolves.toBe(1);
+    const title = (await svg.locator('title').textContent()) ?? '';
+    await expect(dialog.getByRole('heading', { name: title }).count()).resolves.toBe(1);
+    // Focus is in the dialog, the copy is at full size, and no element id appears twice.
+    await expect(
+      page.evaluate(() => document.activeElement?.closest('dialog.rf-diagram-dialog') !== null),
+    ).resolves.toBe(true);
+    const copy = dialog.locator('svg');
+    expect((await copy.boundingBox())?.width).toBeCloseTo(natural, 0);
+    await expect(
+      page.evaluate(() => {
+        const ids = [...document.querySelectorAll('[id]')].map((e) => e.id);
+        return ids.filter((id, i) => ids.indexOf(id) !== i);
+      }),
+    ).resolves.toEqual([]);
+    // The dialog follows the theme: its background is the page's.
+    await expect(
+      page.evaluate(() => {
+        const d = document.querySelector('dialog.rf-diagram-dialog');
+        const probe = document.createElement('div');
+        probe.style.background = 'var(--sl-color-bg)';
+        document.body.append(probe);
+        const bg = getComputedStyle(probe).backgroundColor;
+        probe.remove();
+        return d ? getComputedStyle(d).backgroundColor === bg && !bg.startsWith('rgba(0, 0, 0, 0)') : false;
+      }),
+    ).resolves.toBe(true);
+    await page.keyboard.press('Escape');
+    await expect(page.locator('dialog.rf-diagram-dialog').count()).resolves.toBe(0);
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Open full size');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('at 1280 px a diagram that fits its column is not a scroll region and offers no full-size button', async () => {
+    const { page, problems } = await openPage(browser(), scheme);
+    await page.goto(`${baseURL()}/scenarios/private-first-touch/`, { waitUntil: 'networkidle' });
+    const fits = page.locator('figure.rf-diagram-sequence').first();
+    const canvas = fits.locator('.rf-diagram-canvas');
+    await expect(canvas.evaluate((c) => c.scrollWidth <= c.clientWidth)).resolves.toBe(true);
+    await expect(canvas.getAttribute('tabindex')).resolves.toBeNull();
+    await expect(fits.getByRole('button', { name: 'Open full size' }).isVisible()).resolves.toBe(false);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+});

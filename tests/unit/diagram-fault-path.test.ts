@@ -163,6 +163,11 @@ describe('renderFaultPath (the FaultPathDiagram component)', () => {
       views.flatMap(({ html }) => [...html.matchAll(/data-fn="([^"]+)"/g)].map((m) => m[1])),
     );
     expect(views.every((v) => v.kind === 'call-tree')).toBe(true);
+    // One data-fn box per function and view: a second mention carries data-ref instead.
+    for (const { html } of views) {
+      const inView = [...html.matchAll(/data-fn="([^"]+)"/g)].map((m) => m[1]);
+      expect(inView.length).toBe(new Set(inView).size);
+    }
     expect(fns.size).toBe(MIRRORED_FUNCTIONS.length);
   });
 });
