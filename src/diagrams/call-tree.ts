@@ -29,7 +29,7 @@ const NAME = 13;
 const FILE = 12;
 const ROW = 34;
 const BOX_H = 26;
-const INDENT = 24;
+const INDENT = 21;
 const PAD_X = 9;
 const MARGIN = 10;
 
@@ -144,7 +144,7 @@ function render(functions: readonly MirroredFunction[], options: CallTreeOptions
     if (r.parent !== null) {
       const p = rows[r.parent];
       if (p === undefined) return;
-      const trunk = x(p) + 12;
+      const trunk = x(p) + 9;
       const from = y(r.parent) + BOX_H;
       const mid = by + BOX_H / 2;
       const edgeTaken = marks?.edges.has(`${p.fn.name}->${r.fn.name}`) ?? false;
@@ -159,7 +159,7 @@ function render(functions: readonly MirroredFunction[], options: CallTreeOptions
   const svg =
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${n(width)} ${n(height)}" width="${String(Math.ceil(width))}" height="${String(Math.ceil(height))}" class="rf-diagram-svg" role="img" aria-labelledby="${titleId}" aria-describedby="${descId}" focusable="false">` +
     `<title id="${titleId}">${esc(options.title)}</title><desc id="${descId}">${esc(options.description)}</desc>` +
-    `<defs><marker id="${prefix}-arrow" markerWidth="8" markerHeight="6" refX="8" refY="3" orient="auto"><polygon points="0 0, 8 3, 0 6" fill="var(--_arrow)"/></marker></defs>` +
+    `<defs><marker id="${prefix}-arrow" markerWidth="8" markerHeight="6" refX="8" refY="3" orient="auto" markerUnits="userSpaceOnUse"><polygon points="0 0, 8 3, 0 6" fill="var(--_arrow)"/></marker></defs>` +
     edges.join('') +
     nodes.join('') +
     '</svg>';
