@@ -285,3 +285,38 @@ describe('traceToSequence', () => {
     expect(html).toContain('<li>RMM → KVM: REC exit RMI_EXIT_SYNC');
   });
 });
+
+describe('text versions match the drawings', () => {
+  it('a call-tree view lists one item per row, nested as drawn', () => {
+    for (const view of FAULT_PATH_VIEWS) {
+      const [d] = renderFaultPath({ scenario: 'private-first-touch', variant: 'v14', views: [view.id] });
+      const html = d?.html ?? '';
+      const text = html.slice(html.indexOf('<details'));
+      const svg = html.slice(0, html.indexOf('<details'));
+      const boxes = (svg.match(/<g class="node[ "]/g) ?? []).length;
+      expect(boxes).toBeGreaterThan(3);
+      expect((text.match(/<li /g) ?? []).length, view.id).toBe(boxes);
+      // Nesting: the deepest list is as deep as the deepest row.
+      const rows = callTreeRows(viewFunctions(view), view.roots, new Map(view.stops.map((s) => [s, ''])));
+      let depth = 0;
+      let max = 0;
+      for (const m of text.matchAll(/<(\/?)ul>/g)) {
+        depth += m[1] ? -1 : 1;
+        max = Math.max(max, depth);
+      }
+      expect(max, view.id).toBe(Math.max(...rows.map((r) => r.depth)) + 1);
+    }
+  });
+
+  it.each(RUNS.slice(0, 6))(
+    '$scenario ($variant): a sequence diagram lists one item per message and note',
+    ({ scenario, variant }) => {
+      const { html } = renderScenarioSequence({ scenario, variant });
+      const svg = html.slice(0, html.indexOf('<details'));
+      const text = html.slice(html.indexOf('<details'));
+      const drawn = (svg.match(/<g class="(message|note)"/g) ?? []).length;
+      expect(drawn).toBeGreaterThan(3);
+      expect((text.match(/<li>/g) ?? []).length).toBe(drawn);
+    },
+  );
+});
