@@ -26,18 +26,9 @@ const base = server.url.replace(/\/$/, '');
 const browser = await chromium.launch(launchOptions());
 /** @type {Record<string, unknown>[]} */
 const rows = [];
-const total = {
-  pages: 0,
-  diagrams: 0,
-  labels: 0,
-  small: 0,
-  outside: 0,
-  overlap: 0,
-  cut: 0,
-  hidden: 0,
-  minPx: Infinity,
-  shrunk: 0,
-};
+/** Pages with diagrams, the smallest label, and the sum of every other count measureDiagrams returns. */
+/** @type {Record<string, number>} */
+const total = { pages: 0, minPx: Infinity };
 /** Diagrams wider than their frame, per viewport width. @type {Record<number, { wider: number, of: number }>} */
 const wider = {};
 /** @type {Map<string, string>} */
@@ -52,20 +43,11 @@ for (const width of VIEWPORTS) {
       const { counts, problems } = await page.evaluate(measureDiagrams, { minPx: 12 });
       if (counts.diagrams === 0 && counts.hidden === 0) continue;
       rows.push({ path, width, theme, ...counts, problems: problems.slice(0, 200) });
-      if (width === 1280 && theme === 'light') total.pages++;
-      for (const k of /** @type {const} */ ([
-        'diagrams',
-        'labels',
-        'small',
-        'outside',
-        'overlap',
-        'cut',
-        'hidden',
-        'shrunk',
-      ])) {
-        total[k] += counts[k];
+      if (width === 1280 && theme === 'light') total['pages'] = (total['pages'] ?? 0) + 1;
+      for (const [k, v] of Object.entries(counts)) {
+        if (k !== 'minPx' && k !== 'wider') total[k] = (total[k] ?? 0) + v;
       }
-      total.minPx = Math.min(total.minPx, counts.minPx);
+      total['minPx'] = Math.min(total['minPx'] ?? Infinity, counts.minPx);
       if (theme === 'light') {
         const w = (wider[width] ??= { wider: 0, of: 0 });
         w.wider += counts.wider;
@@ -83,17 +65,18 @@ for (const width of VIEWPORTS) {
 await browser.close();
 await server.close();
 
-const pct = (/** @type {number} */ n) => (total.labels ? `${((100 * n) / total.labels).toFixed(1)} %` : '—');
+const t = (/** @type {string} */ k) => total[k] ?? 0;
+const pct = (/** @type {number} */ n) => (t('labels') ? `${((100 * n) / t('labels')).toFixed(1)} %` : '—');
 console.log(
-  `Pages with diagrams: ${total.pages}; diagram renderings measured (2 widths × 2 themes): ${total.diagrams}`,
+  `Pages with diagrams: ${String(t('pages'))}; diagram renderings measured (2 widths × 2 themes): ${String(t('diagrams'))}`,
 );
-console.log(`Labels measured: ${total.labels}; smallest drawn: ${total.minPx.toFixed(1)} px`);
-console.log(`  under 12 px:         ${total.small} (${pct(total.small)})`);
-console.log(`  outside their node:  ${total.outside}`);
-console.log(`  overlaps:            ${total.overlap}`);
-console.log(`  cut at the frame:    ${total.cut}`);
-console.log(`  not displayed:       ${total.hidden}`);
-console.log(`  drawn smaller than natural size: ${total.shrunk}`);
+console.log(`Labels measured: ${String(t('labels'))}; smallest drawn: ${t('minPx').toFixed(1)} px`);
+console.log(`  under 12 px:         ${String(t('small'))} (${pct(t('small'))})`);
+console.log(`  outside their node:  ${String(t('outside'))}`);
+console.log(`  overlaps:            ${String(t('overlap'))}`);
+console.log(`  cut at the frame:    ${String(t('cut'))}`);
+console.log(`  not displayed:       ${String(t('hidden'))}`);
+console.log(`  drawn smaller than natural size: ${String(t('shrunk'))}`);
 for (const [w, c] of Object.entries(wider))
   console.log(
     `  wider than the column at ${w} px: ${String(c.wider)} of ${String(c.of)} diagrams (they scroll in their frame)`,
