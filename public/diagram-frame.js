@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The diagram frame (src/plugins/mermaid/render.ts, diagramFigure): loaded only by pages that
+ * The diagram frame (diagramFigure() in the build-time diagram renderer): loaded only by pages that
  * draw a diagram, once however many they draw (a module runs once per URL).
  *
  * Diagrams are drawn at their natural size, never shrunk to the column. When one is wider than
