@@ -115,28 +115,25 @@ function setUp(figure) {
   });
 }
 
+// Every diagram is in the HTML when the page loads (widgets mark them, they never add them); a
+// ResizeObserver per frame follows a frame that is shown or resized later.
 const all = () => {
   for (const figure of document.querySelectorAll(FIGURE)) setUp(/** @type {HTMLElement} */ (figure));
 };
 
 /** The frame's styles (beside this file, so the site works under any base path), then the frames. */
 const styles = new URL('./diagram-frame.css', import.meta.url).href;
-const start = () => {
-  all();
-  // Widgets that draw a diagram after load (the stepper, the playground) get a frame too.
-  new MutationObserver(all).observe(document.body, { childList: true, subtree: true });
-};
 if (
   [...document.querySelectorAll('link[rel="stylesheet"]')].some(
     (l) => /** @type {HTMLLinkElement} */ (l).href === styles,
   )
 ) {
-  start();
+  all();
 } else {
   const link = document.createElement('link');
   link.rel = 'stylesheet';
   link.href = styles;
   // Buttons stay hidden until their styles are in; without them (an error) the frames still scroll.
-  link.addEventListener('load', start, { once: true });
+  link.addEventListener('load', all, { once: true });
   document.head.append(link);
 }

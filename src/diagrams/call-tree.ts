@@ -19,11 +19,11 @@
  * function's second mention; polyline.edge with data-from/data-to), so trace marks, the stepper's current-function mark, diagrams.css and the
  * legibility gate work unchanged. The text version is the same tree as nested lists.
  */
-import { createHash } from 'node:crypto';
 import type { MirroredFunction } from '@realmfault/model';
 import { diagramFigure, type DiagramMarks, type RenderedDiagram } from '../plugins/mermaid/render.js';
 import { timedForBench } from '../build-stats.js';
 import { textWidth } from './text-metrics.js';
+import { escapeHtml } from '../plugins/sim/html.js';
 
 const NAME = 13;
 const FILE = 12;
@@ -33,8 +33,7 @@ const INDENT = 21;
 const PAD_X = 9;
 const MARGIN = 10;
 
-const esc = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = escapeHtml;
 const n = (v: number): string => String(Math.round(v * 100) / 100);
 
 /** One row of the tree. */
@@ -205,7 +204,3 @@ function treeText(rows: readonly Row[], marks: DiagramMarks | undefined): string
     : '';
   return `${takenNote}<ul>${(children.get(null) ?? []).map(item).join('')}</ul>`;
 }
-
-/** A stable id prefix from some text. */
-export const treePrefix = (text: string): string =>
-  `rfd-${createHash('sha256').update(text).digest('hex').slice(0, 8)}`;

@@ -1,8 +1,8 @@
 /**
  * The fault-path overview, generated from the model's table of mirrored functions
  * (`MIRRORED_FUNCTIONS`: each C function or RMI command, its source file and whom it calls), so
- * the diagram cannot drift from the model: a function the model gains appears here, and a test
- * (tests/unit/diagram-fault-path.test.ts) fails if a traced function has no node.
+ * the diagrams cannot drift from the model: a function the model gains appears in a view, and a
+ * test (tests/unit/diagram-fault-path.test.ts) fails if a traced function or a call is in none.
  *
  * Node ids are the C names, so data-fn hooks and trace marks line up with the kernel source.
  */
@@ -11,80 +11,6 @@ import type { MirroredFunction, TraceEvent, Variant } from '@realmfault/model';
 import { renderDiagram, type DiagramMarks, type RenderedDiagram } from '../plugins/mermaid/render.js';
 import { traceToSequence } from './sequence.js';
 import { renderCallTree } from './call-tree.js';
-
-/** Subgraph per source file, in the order a fault travels; files not listed go last. */
-const FILE_ORDER = [
-  'arch/arm64/kvm/arm.c',
-  'arch/arm64/kvm/rmi-exit.c',
-  'arch/arm64/kvm/mmu.c',
-  'arch/arm64/kvm/mmio.c',
-  'virt/kvm/kvm_main.c',
-  'virt/kvm/guest_memfd.c',
-  'include/linux/kvm_host.h',
-  'arch/arm64/kvm/rmi.c',
-];
-
-const TREE_LABEL: Record<MirroredFunction['tree'], string> = {
-  linux: 'Linux',
-  'tf-rmm': 'TF-RMM',
-  qemu: 'QEMU',
-};
-
-/** A Mermaid-safe subgraph id for a file path. */
-const groupId = (tree: string, file: string): string => `file_${tree}_${file}`.replace(/[^\w]/g, '_');
-
-/** Mermaid label text: quotes would end the label. */
-const label = (s: string): string => s.replace(/"/g, "'");
-
-export interface FaultPathOptions {
-  /** Layout direction: LR (default) or TD. */
-  readonly direction?: 'LR' | 'TD';
-}
-
-/**
- * The overview as Mermaid flowchart text: one node per mirrored function (id = its C name),
- * one edge per caller → callee listed in the table, grouped by source file. RMI commands are
- * grouped as TF-RMM's RMI handlers.
- */
-export function faultPathMermaid(
-  functions: readonly MirroredFunction[],
-  options: FaultPathOptions = {},
-): string {
-  const byName = new Map(functions.map((f) => [f.name, f]));
-  const groups = new Map<string, MirroredFunction[]>();
-  const groupKey = (f: MirroredFunction): string =>
-    f.tree === 'tf-rmm' ? 'tf-rmm|RMI commands' : `${f.tree}|${f.file}`;
-  for (const f of functions) {
-    const key = groupKey(f);
-    groups.set(key, [...(groups.get(key) ?? []), f]);
-  }
-  const rank = (key: string): number => {
-    const file = key.split('|')[1] ?? '';
-    const i = FILE_ORDER.indexOf(file);
-    return i < 0 ? FILE_ORDER.length + (key.startsWith('tf-rmm') ? 1 : 0) : i;
-  };
-  const lines = [`flowchart ${options.direction ?? 'LR'}`];
-  for (const key of [...groups.keys()].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))) {
-    const [tree = '', file = ''] = key.split('|');
-    const members = groups.get(key) ?? [];
-    const title =
-      tree === 'tf-rmm' ? 'TF-RMM: RMI commands' : `${TREE_LABEL[tree as MirroredFunction['tree']]}: ${file}`;
-    lines.push(`  subgraph ${groupId(tree, file)} ["${label(title)}"]`);
-    for (const f of members) {
-      lines.push(`    ${f.name}["${label(f.tree === 'tf-rmm' ? f.name : `${f.name}()`)}"]`);
-    }
-    lines.push('  end');
-  }
-  for (const f of functions) {
-    for (const callee of f.calls) {
-      if (!byName.has(callee)) {
-        throw new Error(`MIRRORED_FUNCTIONS: ${f.name} calls ${callee}, which has no entry of its own`);
-      }
-      lines.push(`  ${f.name} --> ${callee}`);
-    }
-  }
-  return lines.join('\n');
-}
 
 /**
  * The overview in views a screen can hold (issue 13): all mirrored functions in one graph made a
@@ -140,7 +66,7 @@ export const FAULT_PATH_VIEWS: readonly FaultPathView[] = [
     id: 'setup',
     title: 'Realm activation',
     summary:
-      'kvm_activate_realm() on the first KVM_RUN: the realm descriptor, the RIPAS of the protected regions, RMI_REALM_ACTIVATE.',
+      'kvm_activate_realm() and what it calls: the realm descriptor (RMI_REALM_CREATE), the RIPAS of the protected regions, RMI_REALM_ACTIVATE.',
     roots: ['kvm_activate_realm'],
     stops: [],
   },
@@ -152,7 +78,22 @@ export type FaultPathViewId = FaultPathView['id'];
 export function viewFunctions(
   view: FaultPathView,
   functions: readonly MirroredFunction[] = MIRRORED_FUNCTIONS,
-): MirroredFunction[] {
+): readonly MirroredFunction[] {
+  // Every scenario page asks for the same views of the same table: compute each once.
+  if (functions === MIRRORED_FUNCTIONS) {
+    let fns = viewCache.get(view);
+    if (fns === undefined) {
+      fns = computeView(view, functions);
+      viewCache.set(view, fns);
+    }
+    return fns;
+  }
+  return computeView(view, functions);
+}
+
+const viewCache = new Map<FaultPathView, readonly MirroredFunction[]>();
+
+function computeView(view: FaultPathView, functions: readonly MirroredFunction[]): MirroredFunction[] {
   const byName = new Map(functions.map((f) => [f.name, f]));
   const inView = new Set<string>();
   const expand = (name: string): void => {

@@ -11,8 +11,11 @@ import { renderCallTree } from './call-tree.js';
 import { tracedCalls, tracedFunctions } from './fault-path.js';
 
 /** The traced path as functions: those the trace entered, each with the calls it made. */
-export function tracedPathFunctions(trace: readonly TraceEvent[]): MirroredFunction[] {
-  const fns = new Set(tracedFunctions(trace));
+export function tracedPathFunctions(
+  trace: readonly TraceEvent[],
+  entered: readonly string[] = tracedFunctions(trace),
+): MirroredFunction[] {
+  const fns = new Set(entered);
   const calls = new Set(tracedCalls(trace));
   return MIRRORED_FUNCTIONS.filter((f) => fns.has(f.name)).map((f) => ({
     ...f,
@@ -27,10 +30,10 @@ export function renderTracedPath(
   variant: string,
   idPrefix: string,
 ): RenderedDiagram {
-  const fns = tracedFunctions(trace);
   const v = toVariant(variant);
   const under = v === undefined ? variant : `${VARIANT_INFO[v].label} (${VARIANT_INFO[v].tree})`;
-  const functions = tracedPathFunctions(trace);
+  const fns = tracedFunctions(trace);
+  const functions = tracedPathFunctions(trace, fns);
   // Entry points: what the trace entered that nothing in it called, in the order entered.
   const called = new Set(functions.flatMap((f) => f.calls));
   return renderCallTree(functions, {

@@ -276,7 +276,7 @@ export const MIN_LABEL_PX = 12;
  * so its drawings are shown at 12/11 of their natural size; CSS never shrinks a diagram to the
  * column (a wide one scrolls inside its frame and opens full size instead).
  */
-export function drawnSize(svg: string): { width: number; height: number; scale: number } {
+export function drawnSize(svg: string): { width: number; height: number } {
   const vb = /viewBox="\s*[-\d.]+[\s,]+[-\d.]+[\s,]+([\d.]+)[\s,]+([\d.]+)\s*"/.exec(svg);
   if (!vb) throw new Error('diagram SVG without a viewBox');
   const sizes = [...svg.matchAll(/font-size="([\d.]+)(?:px)?"/g)].map((m) => Number(m[1]));
@@ -285,7 +285,6 @@ export function drawnSize(svg: string): { width: number; height: number; scale: 
   return {
     width: Math.ceil(Number(vb[1]) * scale),
     height: Math.ceil(Number(vb[2]) * scale),
-    scale,
   };
 }
 

@@ -17,6 +17,7 @@
  */
 import { textWidth, wrapText, type Weight } from '../../diagrams/text-metrics.js';
 import { SEQUENCE_MESSAGE } from './validate.js';
+import { escapeHtml } from '../sim/html.js';
 
 const FONT = 13;
 const HEAD_FONT = 14;
@@ -41,8 +42,7 @@ type Item =
   | { kind: 'divider'; block: string; text: string }
   | { kind: 'end' };
 
-const esc = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = escapeHtml;
 const n = (v: number): string => String(Math.round(v * 100) / 100);
 /** Label text as drawn: `<br>` starts a new line; quotes around the whole label are markup. */
 const paragraphs = (s: string): string[] =>
