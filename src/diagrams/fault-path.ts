@@ -58,8 +58,8 @@ export const FAULT_PATH_VIEWS: readonly FaultPathView[] = [
     id: 'invalidation',
     title: 'Attribute changes and invalidation',
     summary:
-      'The VMM’s conversion (KVM_SET_MEMORY_ATTRIBUTES, the guest_memfd hole punch) and host memory events (the MMU notifier, copy-on-write), down to the RMI commands that unmap.',
-    roots: ['kvm_convert_memory', 'wp_page_copy'],
+      'The VMM’s conversion (KVM_SET_MEMORY_ATTRIBUTES, the guest_memfd hole punch) and host memory events (the MMU notifier, copy-on-write, page migration), down to the RMI commands that unmap.',
+    roots: ['kvm_convert_memory', 'wp_page_copy', 'try_to_migrate'],
     stops: ['realm_create_rtt_levels'],
   },
   {

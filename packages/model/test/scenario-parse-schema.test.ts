@@ -130,11 +130,12 @@ describe('scenario.schema.json', () => {
     expect(keys(props['host'])).toEqual(spec(SCENARIO_FIELDS.host));
     expect(keys(defs['memslot'])).toEqual(spec(SCENARIO_FIELDS.memslot));
     expect(keys(defs['range'])).toEqual(spec(SCENARIO_FIELDS.range));
-    expect(keys(defs['interleave'])).toEqual(spec(SCENARIO_FIELDS.interleave));
+    expect(keys(defs['interleaveBlock'])).toEqual(spec(SCENARIO_FIELDS.interleave));
     const steps = (defs['step']?.['oneOf'] ?? []) as S[];
     const expected = [
       ...Object.values(SCENARIO_FIELDS.guest).map(spec),
       ...Object.values(SCENARIO_FIELDS.vmm_step).map(spec),
+      ...Object.values(SCENARIO_FIELDS.host_step).map(spec),
     ];
     expect(steps.map(keys)).toEqual(expected);
   });
@@ -160,7 +161,16 @@ const VALID: Json[] = [
     ripasRam: [{ gpa: '0x40000000', size: '0x200000' }],
     vmm: { onMemoryFault: 'stop', gmemPrivateAtCreation: false },
     host: { freePages: null },
+    mutations: ['mmu-seq-after-lookup', 'skip-mmu-invalidate-retry'],
     steps: [
+      {
+        guest: 'read',
+        ipa: '0x800040000000',
+        interleave: [
+          { at: 'after_page_lookup', steps: [{ host: 'migrate', gpa: '0x40000000' }] },
+          { steps: [{ vmm: 'set_attributes', gpa: '0x40000000', size: '0x1000', private: true }] },
+        ],
+      },
       {
         guest: 'write',
         ipa: '0x800040000000',
@@ -195,6 +205,16 @@ const INVALID: [string, Json][] = [
   ],
   ['a zero size', { name: 't', memslots: [{ gpa: '0x0', size: '0x0', hva: '0x0' }], steps: [] }],
   ['an unknown variant', { name: 't', variant: 'v13', memslots: [], steps: [] }],
+  ['an unknown mutation', { name: 't', mutations: ['no-such-guard'], memslots: [], steps: [] }],
+  ['an unknown host operation', { name: 't', memslots: [], steps: [{ host: 'reclaim', gpa: '0x0' }] }],
+  [
+    'an unknown window',
+    {
+      name: 't',
+      memslots: [],
+      steps: [{ guest: 'read', ipa: '0x0', interleave: { at: 'after_lock', steps: [] } }],
+    },
+  ],
   ['an unknown toggle', { name: 't', toggles: { noSuchToggle: true }, memslots: [], steps: [] }],
   ['the retired toggle rmmMasksWnR', { name: 't', toggles: { rmmMasksWnR: true }, memslots: [], steps: [] }],
   ['the retired realm state NEW', { name: 't', realm: { state: 'NEW' }, memslots: [], steps: [] }],

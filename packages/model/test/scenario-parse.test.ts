@@ -107,6 +107,7 @@ describe('parseScenario: defaults', () => {
       ripasRam: [{ gpa: 0x4000_0000n, size: 0x8000_0000n }],
       vmm: { onMemoryFault: 'convert', gmemPrivateAtCreation: true },
       host: { freePages: null },
+      mutations: [],
       steps: [],
     });
   });
@@ -144,10 +145,12 @@ describe('parseScenario: defaults', () => {
       size: 8,
       isv: true,
       vcpu: 1,
-      interleave: {
-        at: 'after_mmu_seq',
-        steps: [{ actor: 'vmm', op: 'set_attributes', gpa: 0x4688_0000n, size: 0x1000n, private: false }],
-      },
+      interleave: [
+        {
+          at: 'after_mmu_seq',
+          steps: [{ actor: 'vmm', op: 'set_attributes', gpa: 0x4688_0000n, size: 0x1000n, private: false }],
+        },
+      ],
     });
   });
 
@@ -192,12 +195,12 @@ describe('parseScenario: bad input names the field and the expectation', () => {
     [
       'an unknown top-level field',
       base({ colour: 'red' }),
-      'colour: expected one of the fields name, memslots, steps, $schema, description, variant, seed, toggles, realm, private, ripasRam, vmm, host, got an unknown field',
+      'colour: expected one of the fields name, memslots, steps, $schema, description, variant, seed, toggles, realm, private, ripasRam, vmm, host, mutations, got an unknown field',
     ],
     [
       'an unknown step field',
       base({ steps: [{ guest: 'read', ipa: '0x0' }, {}, { guest: 'read', ipa: '0x0', flavour: 1 }] }),
-      'steps[1]: expected an object with "guest": read|write|set_memory_decrypted|set_memory_encrypted|set_memory_shared|set_memory_private or "vmm": read|write|set_attributes|discard, got neither "guest" nor "vmm"',
+      'steps[1]: expected an object with "guest": read|write|set_memory_decrypted|set_memory_encrypted|set_memory_shared|set_memory_private, "vmm": read|write|set_attributes|discard or "host": migrate, got none of "guest", "vmm", "host"',
     ],
     [
       'malformed hex',
@@ -327,7 +330,41 @@ describe('parseScenario: bad input names the field and the expectation', () => {
     [
       'a bad interleave point',
       withStep({ guest: 'read', ipa: '0x0', interleave: { at: 'later', steps: [] } }),
-      'steps[0].interleave.at: expected one of after_mmu_seq, got "later"',
+      'steps[0].interleave.at: expected one of after_mmu_seq, after_page_lookup, got "later"',
+    ],
+    [
+      'two interleave blocks at one point',
+      withStep({
+        guest: 'read',
+        ipa: '0x0',
+        interleave: [{ steps: [] }, { at: 'after_mmu_seq', steps: [] }],
+      }),
+      'steps[0].interleave[1].at: expected a point no other block of this access uses, got after_mmu_seq',
+    ],
+    [
+      'an empty interleave list',
+      withStep({ guest: 'read', ipa: '0x0', interleave: [] }),
+      'steps[0].interleave: expected one interleave block or a non-empty list of them, got []',
+    ],
+    [
+      'a repeated mutation',
+      base({ mutations: ['attributes-skip-unmap', 'attributes-skip-unmap'] }),
+      'mutations[1]: expected each mutation once, got attributes-skip-unmap',
+    ],
+    [
+      'an unknown mutation',
+      base({ mutations: ['skip-everything'] }),
+      'mutations[0]: expected one of skip-mmu-invalidate-retry, mmu-seq-after-lookup, gmem-abort-no-attribute-check, notifier-skips-shared-unmap, attributes-skip-unmap, got "skip-everything"',
+    ],
+    [
+      'a host step outside the memslots',
+      withStep({ host: 'migrate', gpa: '0x1000' }),
+      'steps[0].gpa: expected a GPA inside a memslot (the VMM reaches guest RAM through its own mapping), got 0x1000',
+    ],
+    [
+      'a step with two actors',
+      withStep({ host: 'migrate', vmm: 'read', gpa: '0x40000000' }),
+      'steps[0]: expected an object with "guest": read|write|set_memory_decrypted|set_memory_encrypted|set_memory_shared|set_memory_private, "vmm": read|write|set_attributes|discard or "host": migrate, got "vmm" and "host"',
     ],
     [
       'an interleave on a VMM step',

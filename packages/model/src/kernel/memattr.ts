@@ -140,6 +140,14 @@ export function kvm_arch_post_set_memory_attributes(
     'kvm_arch_post_set_memory_attributes',
     { start: hex(startGfn), end: hex(endGfn), private: priv },
     () => {
+      if (w.mutations.has('attributes-skip-unmap')) {
+        decide(
+          w,
+          'kvm_arch_post_set_memory_attributes',
+          'mutation attributes-skip-unmap: no kvm_unmap_gfn_range()',
+        );
+        return 0;
+      }
       kvm_unmap_gfn_range(w, startGfn, endGfn, priv ? KVM_FILTER_SHARED : KVM_FILTER_PRIVATE);
       return 0;
     },
@@ -201,6 +209,7 @@ export function kvm_vm_set_mem_attributes(w: World, gpa: Gpa, size: bigint, priv
       }
       kvm_mmu_invalidate_begin(w);
       w.kvm.privateAttr = setRangeAttr(w.kvm.privateAttr, start, end, priv);
+      w.t.acc.dirtyAttr.push({ start, end });
       if (w.t.on) w.t.ev({ type: 'attribute_change', gpa, size, private: priv });
       kvm_mmu_invalidate_end(w);
       return kvm_arch_post_set_memory_attributes(w, start, end, priv);
@@ -233,6 +242,14 @@ export function kvm_mmu_notifier_invalidate_range_start(w: World, start: bigint,
     const ranges = gfnRangesOfHva(w, start, end);
     if (ranges.length === 0) return 0;
     kvm_mmu_invalidate_begin(w);
+    if (w.mutations.has('notifier-skips-shared-unmap')) {
+      decide(
+        w,
+        'kvm_mmu_notifier_invalidate_range_start',
+        'mutation notifier-skips-shared-unmap: no kvm_mmu_unmap_gfn_range()',
+      );
+      return 0;
+    }
     for (const r of ranges) kvm_unmap_gfn_range(w, r.start, r.end, KVM_FILTER_SHARED);
     return 0;
   });

@@ -4,7 +4,8 @@
  * branches [@v14-29]. The post-v14 variant follows the post-v14 mmu.c [@post-v14-lp-mmu.c]. Only
  * the realm branches are modelled; KVM's own stage-2 page table, which a realm does not use, is not.
  */
-import type { Memslot } from '../scenario/types.js';
+import type { Memslot, WindowPoint } from '../scenario/types.js';
+import type { MutationName } from '../sim/mutations.js';
 import {
   type Gpa,
   type Ipa,
@@ -89,14 +90,26 @@ export function mmu_invalidate_retry(w: World, mmuSeq: number): boolean {
   );
 }
 
-/** Run the scenario's interleaved steps (another vCPU or the VMM) in the mmu_seq window. */
-function afterMmuSeq(w: World): void {
-  const hook = w.hooks.afterMmuSeq;
-  if (hook !== null) {
-    w.hooks.afterMmuSeq = null;
-    decide(w, 'interleave', 'another actor runs between the mmu_seq sample and kvm_fault_lock()');
-    hook();
-  }
+/** The retry check under kvm_fault_lock() in `fn`, unless the skip-mmu-invalidate-retry mutation removes it. */
+function checkRetry(w: World, fn: string, mmuSeq: number): boolean {
+  if (mutated(w, 'skip-mmu-invalidate-retry', fn, 'mmu_invalidate_retry() is not checked')) return false;
+  return mmu_invalidate_retry(w, mmuSeq);
+}
+
+/**
+ * A fault window (scenario/types.ts WindowPoint): the vCPU holds no lock here, so other actors —
+ * the scenario's `interleave` blocks, or the explorer's choices — may run.
+ */
+function faultWindow(w: World, point: WindowPoint): void {
+  const hook = w.hooks.window;
+  if (hook !== null) hook(point);
+}
+
+/** Whether a mutation (src/sim/mutations.ts) is on, traced as a decision of `fn` when it is. */
+function mutated(w: World, name: MutationName, fn: string, what: string): boolean {
+  if (!w.mutations.has(name)) return false;
+  decide(w, fn, `mutation ${name}: ${what}`);
+  return true;
 }
 
 /**
@@ -151,7 +164,10 @@ export function gmem_abort(w: World, s2fd: S2FaultDesc): number {
     const g: Gpa = kvm_gpa_from_fault(w.geom.ipaBits, s2fd.fault_ipa);
     const isPrivGfn = kvm_mem_is_private(w, g >> 12n);
     const isPrivFault = (g as bigint) === (s2fd.fault_ipa as bigint);
-    if (isPrivGfn !== isPrivFault) {
+    if (
+      isPrivGfn !== isPrivFault &&
+      !mutated(w, 'gmem-abort-no-attribute-check', 'gmem_abort', 'the attribute check is skipped')
+    ) {
       decide(w, 'gmem_abort', `attribute mismatch: is_priv_gfn=${isPrivGfn} is_priv_fault=${isPrivFault}`);
       kvm_prepare_memory_fault_exit(w, vcpu, g, PAGE_SIZE, kvm_is_write_fault(vcpu), false, isPrivFault);
       return EFAULT;
@@ -159,15 +175,26 @@ export function gmem_abort(w: World, s2fd: S2FaultDesc): number {
     let ret = topup_mmu_memcache(w, vcpu);
     if (ret !== 0) return ret;
     const gfn = g >> 12n;
-    const mmuSeq = w.kvm.mmuInvalidateSeq;
-    afterMmuSeq(w);
+    const late = mutated(
+      w,
+      'mmu-seq-after-lookup',
+      'gmem_abort',
+      'mmu_seq is sampled after kvm_gmem_get_pfn()',
+    );
+    let mmuSeq = w.kvm.mmuInvalidateSeq;
+    if (!late) faultWindow(w, 'after_mmu_seq');
     const out = { pfn: asPfn(0n) };
     ret = kvm_gmem_get_pfn(w, gfn, out);
     if (ret !== 0) {
       kvm_prepare_memory_fault_exit(w, vcpu, g, PAGE_SIZE, s2fd.write, false, false);
       return ret;
     }
-    if (mmu_invalidate_retry(w, mmuSeq)) ret = EAGAIN;
+    faultWindow(w, 'after_page_lookup');
+    if (late) {
+      mmuSeq = w.kvm.mmuInvalidateSeq;
+      faultWindow(w, 'after_mmu_seq');
+    }
+    if (checkRetry(w, 'gmem_abort', mmuSeq)) ret = EAGAIN;
     else
       ret = realm_map_ipa(
         w,
@@ -210,7 +237,7 @@ function kvm_s2_fault_get_vma_info(w: World, s2fd: S2FaultDesc, s2vi: S2VmaInfo)
         ? PMD_SIZE
         : PAGE_SIZE;
     s2vi.gfn = kvm_gpa_from_fault(w.geom.ipaBits, asIpa(s2fd.fault_ipa & ~(s2vi.vma_pagesize - 1n))) >> 12n;
-    s2vi.mmu_seq = w.kvm.mmuInvalidateSeq;
+    if (!w.mutations.has('mmu-seq-after-lookup')) s2vi.mmu_seq = w.kvm.mmuInvalidateSeq;
     decide(
       w,
       'kvm_s2_fault_get_vma_info',
@@ -246,8 +273,19 @@ function kvm_s2_fault_pin_pfn(w: World, s2fd: S2FaultDesc, s2vi: S2VmaInfo): num
   return call(w, 'kvm_s2_fault_pin_pfn', {}, () => {
     const ret = kvm_s2_fault_get_vma_info(w, s2fd, s2vi);
     if (ret !== 0) return ret;
-    afterMmuSeq(w);
+    const late = mutated(
+      w,
+      'mmu-seq-after-lookup',
+      'kvm_s2_fault_pin_pfn',
+      'mmu_seq is sampled after __kvm_faultin_pfn()',
+    );
+    if (!late) faultWindow(w, 'after_mmu_seq');
     s2vi.pfn = __kvm_faultin_pfn(w, s2fd.memslot, s2vi.gfn, s2fd.write, s2vi);
+    faultWindow(w, 'after_page_lookup');
+    if (late) {
+      s2vi.mmu_seq = w.kvm.mmuInvalidateSeq;
+      faultWindow(w, 'after_mmu_seq');
+    }
     return 0;
   });
 }
@@ -331,7 +369,7 @@ function kvm_s2_fault_map(w: World, s2fd: S2FaultDesc, s2vi: S2VmaInfo, prot: nu
     'kvm_s2_fault_map',
     () => ({ prot: hex(prot) }),
     () => {
-      if (mmu_invalidate_retry(w, s2vi.mmu_seq)) return 0;
+      if (checkRetry(w, 'kvm_s2_fault_map', s2vi.mmu_seq)) return 0;
       let mappingSize = s2vi.vma_pagesize;
       const granule = s2fd.perm ? permFaultGranule(s2fd.vcpu.fault.esr) : 0n;
       if (mappingSize === PAGE_SIZE) {

@@ -302,6 +302,7 @@ function rsiIpaStateSet(w: World, rec: RecState, op: Extract<GuestOp, { kind: 'r
     );
     return { kind: 'done', outcome: 'completed', rsi: 'RSI_ERROR_INPUT' };
   }
+  forgetGuestData(w, base, end);
   rec.setRipas = {
     base,
     top: end,
@@ -378,10 +379,35 @@ function realmAccess(w: World, rec: RecState, op: Extract<GuestOp, { kind: 'acce
 function perform(w: World, op: Extract<GuestOp, { kind: 'access' }>, pa: bigint): RecRunResult {
   if (op.write) {
     writePhys(w, pa, op.size, op.value);
+    if (op.ipa < w.geom.sharedBit) rememberGuestData(w, op.ipa, pa);
     if (w.t.on) w.t.ev({ type: 'guest_write', ipa: op.ipa, pa, value: op.value });
     return COMPLETED;
   }
   const value = readPhys(w, pa, op.size);
   if (w.t.on) w.t.ev({ type: 'guest_read', ipa: op.ipa, pa, value });
   return { kind: 'done', outcome: 'completed', value };
+}
+
+/** Invariant 7's record: the guest's view of the 64-bit word it just stored to at protected `ipa`. */
+function rememberGuestData(w: World, ipa: bigint, pa: bigint): void {
+  const page = Number(ipa >> 12n);
+  let words = w.guest.data.get(page);
+  if (words === undefined) {
+    words = new Map();
+    w.guest.data.set(page, words);
+  }
+  words.set(Number((ipa & 0xfffn) >> 3n), readPhys(w, pa & ~7n, 8));
+}
+
+/** The guest asked for [base, end) to change RIPAS: it no longer expects its contents to stay. */
+function forgetGuestData(w: World, base: bigint, end: bigint): void {
+  const data = w.guest.data;
+  if (data.size === 0) return;
+  const first = Number(base >> 12n);
+  const last = Number((end - 1n) >> 12n);
+  if (last - first < data.size) {
+    for (let p = first; p <= last; p++) data.delete(p);
+  } else {
+    for (const p of [...data.keys()]) if (p >= first && p <= last) data.delete(p);
+  }
 }

@@ -101,6 +101,7 @@ export function setRtte(w: World, rtt: Rtt, idx: number, next: Rtte, trace = tru
   const ipa = entryIpaNumber(rtt, idx);
   if (isAssigned(prev)) unindexLeaf(w, ipa, prev.pa);
   rtt.entries[idx] = next;
+  rtt.key = undefined;
   if (isAssigned(next)) indexLeaf(w, ipa, next);
   w.t.acc.dirtyIpas.push(ipa);
   if (trace && w.t.on)

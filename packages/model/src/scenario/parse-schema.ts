@@ -10,7 +10,15 @@
  * values fit their access size.
  */
 import { MAX_IPA_BITS, MIN_IPA_BITS } from '../arch/geometry.js';
-import { BACKINGS, DEFAULT_TOGGLES, VARIANT_ALIASES, VARIANTS, type ToggleName } from './types.js';
+import {
+  BACKINGS,
+  DEFAULT_TOGGLES,
+  VARIANT_ALIASES,
+  VARIANTS,
+  WINDOW_POINTS,
+  type ToggleName,
+} from './types.js';
+import { MUTATION_NAMES } from '../sim/mutations.js';
 import {
   ACCESS_SIZES,
   GUEST_OP_ALIASES,
@@ -118,6 +126,15 @@ export function scenarioJsonSchema(): Schema {
           'v14: the series as posted (cca-host/v14). post-v14-review: the post-v14 development code (gwshan/linux rmi.c, lpieralisi/linux mmu.c) with the fixes proposed in the v14 review. The former name fixed is accepted.',
       },
       seed: { type: 'integer', minimum: 0, maximum: 0xffff_ffff, default: SCENARIO_DEFAULTS.seed },
+      mutations: {
+        type: 'array',
+        items: { enum: [...MUTATION_NAMES] },
+        uniqueItems: true,
+        maxItems: MUTATION_NAMES.length,
+        default: [],
+        description:
+          'Guards of the real code removed or moved for this run ("what if this line were missing"); see `realmfault mutations`.',
+      },
       toggles: {
         type: 'object',
         description:
@@ -221,13 +238,25 @@ export function scenarioJsonSchema(): Schema {
         backing: { enum: [...BACKINGS], default: SCENARIO_DEFAULTS.backing },
       }),
       range,
-      interleave: obj(
+      interleaveBlock: obj(
         SCENARIO_FIELDS.interleave,
-        { at: { const: 'after_mmu_seq', default: SCENARIO_DEFAULTS.interleaveAt }, steps: ref('steps') },
+        { at: { enum: [...WINDOW_POINTS], default: SCENARIO_DEFAULTS.interleaveAt }, steps: ref('steps') },
         {
-          description: `Steps run between the mmu_seq sample and kvm_fault_lock() of this access's first fault; nested at most ${SCENARIO_LIMITS.maxInterleaveDepth} deep.`,
+          description: `Steps run in a fault window of this access's first fault: after_mmu_seq (after the mmu_seq sample) or after_page_lookup (after the page lookup), both before kvm_fault_lock(); nested at most ${SCENARIO_LIMITS.maxInterleaveDepth} deep.`,
         },
       ),
+      interleave: {
+        oneOf: [
+          ref('interleaveBlock'),
+          {
+            type: 'array',
+            minItems: 1,
+            maxItems: WINDOW_POINTS.length,
+            items: ref('interleaveBlock'),
+            description: 'One block per point, at different points.',
+          },
+        ],
+      },
       steps: { type: 'array', maxItems: SCENARIO_LIMITS.maxSteps, items: ref('step') },
       step: {
         oneOf: [
@@ -267,6 +296,14 @@ export function scenarioJsonSchema(): Schema {
             SCENARIO_FIELDS.vmm_step.discard,
             { vmm: { const: 'discard' }, gpa: ref('pageAddress'), size: ref('pageSize') },
             { description: 'The VMM discards the backing of a range.' },
+          ),
+          obj(
+            SCENARIO_FIELDS.host_step.migrate,
+            { host: { const: 'migrate' }, gpa: ref('pageAddress') },
+            {
+              description:
+                "The host kernel migrates the page behind the VMM's mapping of this GPA to a new physical page.",
+            },
           ),
         ],
       },

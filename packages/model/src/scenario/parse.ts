@@ -30,7 +30,10 @@ import {
   type Toggles,
   type Variant,
   type VmmStep,
+  type HostStep,
+  WINDOW_POINTS,
 } from './types.js';
+import { MUTATION_NAMES, type MutationName } from '../sim/mutations.js';
 
 // ---------------------------------------------------------------------------------------------
 // Limits. Each is generous for real scenarios and small enough that bad input fails fast.
@@ -91,6 +94,8 @@ export const GUEST_OPS: readonly GuestOp[] = [
   'set_memory_encrypted',
 ];
 export const VMM_OPS: readonly VmmOp[] = ['read', 'write', 'set_attributes', 'discard'];
+export type HostOp = HostStep['op'];
+export const HOST_OPS: readonly HostOp[] = ['migrate'];
 /** JSON-only spellings of guest operations, after the kernel's other names for them. */
 export const GUEST_OP_ALIASES: Readonly<Record<string, GuestOp>> = {
   set_memory_shared: 'set_memory_decrypted',
@@ -116,6 +121,7 @@ export const SCENARIO_FIELDS = {
       'ripasRam',
       'vmm',
       'host',
+      'mutations',
     ],
   },
   realm: { required: [], optional: ['ipaBits', 'state'] },
@@ -135,6 +141,9 @@ export const SCENARIO_FIELDS = {
     write: { required: ['vmm', 'gpa', 'value'], optional: ['size'] },
     set_attributes: { required: ['vmm', 'gpa', 'size', 'private'], optional: [] },
     discard: { required: ['vmm', 'gpa', 'size'], optional: [] },
+  },
+  host_step: {
+    migrate: { required: ['host', 'gpa'], optional: [] },
   },
 } as const satisfies {
   [K: string]:
@@ -382,6 +391,7 @@ export function parseScenario(input: unknown): Scenario {
   const seed = seedIn === undefined ? SCENARIO_DEFAULTS.seed : int(seedIn, 'seed', 0, 0xffff_ffff, 'a seed');
 
   const toggles = parseToggles(get(o, 'toggles'));
+  const mutations = parseMutations(get(o, 'mutations'));
   const realm = parseRealm(get(o, 'realm'));
   const shared = sharedBit(realm.ipaBits);
 
@@ -434,8 +444,20 @@ export function parseScenario(input: unknown): Scenario {
     ripasRam,
     vmm: { onMemoryFault, gmemPrivateAtCreation },
     host: { freePages },
+    mutations,
     steps,
   };
+}
+
+function parseMutations(x: unknown): MutationName[] {
+  if (x === undefined) return [];
+  const list = array(x, 'mutations', MUTATION_NAMES.length, 'mutation names');
+  const out = list.map((m, i) => oneOf(m, `mutations[${i}]`, MUTATION_NAMES));
+  out.forEach((m, i) => {
+    if (out.indexOf(m) !== i) throw new ScenarioError(`mutations[${i}]`, 'each mutation once', m);
+  });
+  // Canonical order (the table's), so that equal sets compare equal.
+  return MUTATION_NAMES.filter((m) => out.includes(m));
 }
 
 /** realm.state NEW was withdrawn: a running vCPU never sees it (its first KVM_RUN activates the realm). */
@@ -594,21 +616,35 @@ function parseSteps(x: unknown, path: string, ctx: StepContext, depth: number): 
 }
 
 const STEP_EXPECTED =
-  `an object with "guest": ${[...GUEST_OPS, ...Object.keys(GUEST_OP_ALIASES)].join('|')} ` +
-  `or "vmm": ${VMM_OPS.join('|')}`;
+  `an object with "guest": ${[...GUEST_OPS, ...Object.keys(GUEST_OP_ALIASES)].join('|')}, ` +
+  `"vmm": ${VMM_OPS.join('|')} or "host": ${HOST_OPS.join('|')}`;
 
 function parseStep(x: unknown, path: string, ctx: StepContext, depth: number): Step {
   const o = object(x, path, STEP_EXPECTED);
-  const hasGuest = Object.hasOwn(o, 'guest');
-  const hasVmm = Object.hasOwn(o, 'vmm');
-  if (hasGuest === hasVmm) {
+  const actors = (['guest', 'vmm', 'host'] as const).filter((k) => Object.hasOwn(o, k));
+  if (actors.length !== 1) {
     throw new ScenarioError(
       path,
       STEP_EXPECTED,
-      hasGuest ? 'both "guest" and "vmm"' : 'neither "guest" nor "vmm"',
+      actors.length === 0 ? 'none of "guest", "vmm", "host"' : actors.map((a) => `"${a}"`).join(' and '),
     );
   }
-  return hasGuest ? parseGuestStep(o, path, ctx, depth) : parseVmmStep(o, path, ctx);
+  switch (actors[0]) {
+    case 'guest':
+      return parseGuestStep(o, path, ctx, depth);
+    case 'vmm':
+      return parseVmmStep(o, path, ctx);
+    default:
+      return parseHostStep(o, path, ctx);
+  }
+}
+
+function parseHostStep(o: Obj, path: string, ctx: StepContext): HostStep {
+  const op = oneOf(get(o, 'host'), `${path}.host`, HOST_OPS);
+  fields(o, path, SCENARIO_FIELDS.host_step[op]);
+  const gpa = pageAligned(get(o, 'gpa'), `${path}.gpa`);
+  inOneMemslot(gpa, 0x1000n, `${path}.gpa`, ctx);
+  return { actor: 'host', op, gpa: toGpa(gpa) };
 }
 
 function vcpuOf(o: Obj, path: string): number {
@@ -646,7 +682,7 @@ function parseGuestStep(o: Obj, path: string, ctx: StepContext, depth: number): 
       const vcpu = vcpuOf(o, path);
       const ilIn = get(o, 'interleave');
       const interleave =
-        ilIn === undefined ? undefined : parseInterleave(ilIn, `${path}.interleave`, ctx, depth + 1);
+        ilIn === undefined ? undefined : parseInterleaves(ilIn, `${path}.interleave`, ctx, depth + 1);
       const base =
         op === 'read'
           ? ({ actor: 'guest', op, ipa, size, isv, vcpu } as const)
@@ -678,6 +714,20 @@ function parseGuestStep(o: Obj, path: string, ctx: StepContext, depth: number): 
   }
 }
 
+/** `interleave`: one block, or a list of blocks at different points. */
+function parseInterleaves(x: unknown, path: string, ctx: StepContext, depth: number): Interleave[] {
+  if (!Array.isArray(x)) return [parseInterleave(x, path, ctx, depth)];
+  const list = array(x, path, WINDOW_POINTS.length, 'interleave blocks');
+  if (list.length === 0)
+    throw new ScenarioError(path, 'one interleave block or a non-empty list of them', '[]');
+  const out = list.map((b, i) => parseInterleave(b, `${path}[${i}]`, ctx, depth));
+  out.forEach((b, i) => {
+    if (out.findIndex((o) => o.at === b.at) !== i)
+      throw new ScenarioError(`${path}[${i}].at`, 'a point no other block of this access uses', b.at);
+  });
+  return out;
+}
+
 function parseInterleave(x: unknown, path: string, ctx: StepContext, depth: number): Interleave {
   if (depth > SCENARIO_LIMITS.maxInterleaveDepth) {
     throw new ScenarioError(
@@ -689,10 +739,7 @@ function parseInterleave(x: unknown, path: string, ctx: StepContext, depth: numb
   const o = object(x, path);
   fields(o, path, SCENARIO_FIELDS.interleave);
   const atIn = get(o, 'at');
-  const at =
-    atIn === undefined
-      ? SCENARIO_DEFAULTS.interleaveAt
-      : oneOf(atIn, `${path}.at`, ['after_mmu_seq'] as const);
+  const at = atIn === undefined ? SCENARIO_DEFAULTS.interleaveAt : oneOf(atIn, `${path}.at`, WINDOW_POINTS);
   return { at, steps: parseSteps(get(o, 'steps'), `${path}.steps`, ctx, depth) };
 }
 
@@ -774,9 +821,14 @@ function stepJson(s: Step): Json {
       base['size'] = s.size;
       base['isv'] = s.isv;
       base['vcpu'] = s.vcpu;
-      if (s.interleave) base['interleave'] = { at: s.interleave.at, steps: s.interleave.steps.map(stepJson) };
+      if (s.interleave) {
+        const blocks = s.interleave.map((b) => ({ at: b.at, steps: b.steps.map(stepJson) }));
+        base['interleave'] = blocks.length === 1 ? (blocks[0] as Json) : blocks;
+      }
       return base;
     }
+    case 'host':
+      return { host: s.op, gpa: h(s.gpa) };
     case 'vmm':
       switch (s.op) {
         case 'read':
@@ -811,6 +863,7 @@ export function scenarioToJson(s: Scenario): Json {
     ripasRam: s.ripasRam.map(rangeJson),
     vmm: { onMemoryFault: s.vmm.onMemoryFault, gmemPrivateAtCreation: s.vmm.gmemPrivateAtCreation },
     host: { freePages: s.host.freePages },
+    ...(s.mutations.length > 0 ? { mutations: [...s.mutations] } : {}),
     steps: s.steps.map(stepJson),
   };
 }

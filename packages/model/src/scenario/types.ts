@@ -5,6 +5,7 @@
  * these types, with addresses already branded and every default filled in.
  */
 import type { Gpa, Hva, Ipa } from '../types/addr.js';
+import type { MutationName } from '../sim/mutations.js';
 
 /**
  * Which code the kernel side of the model follows:
@@ -172,7 +173,7 @@ export type GuestStep =
       /** Whether the instruction gives a valid syndrome (ISV): a plain LDR does, LDP/SIMD/DC ZVA do not. Default true. */
       readonly isv: boolean;
       readonly vcpu: number;
-      readonly interleave?: Interleave;
+      readonly interleave?: readonly Interleave[];
     }
   | {
       readonly actor: 'guest';
@@ -182,7 +183,7 @@ export type GuestStep =
       readonly size: AccessSize;
       readonly isv: boolean;
       readonly vcpu: number;
-      readonly interleave?: Interleave;
+      readonly interleave?: readonly Interleave[];
     }
   | {
       /** set_memory_decrypted(): RSI_IPA_STATE_SET to EMPTY with RSI_CHANGE_DESTROYED. JSON also accepts "set_memory_shared". */
@@ -221,16 +222,39 @@ export type VmmStep =
   | { readonly actor: 'vmm'; readonly op: 'discard'; readonly gpa: Gpa; readonly size: bigint };
 
 /**
- * Steps that run inside the first fault of a guest access, in the window between
- * `mmu_seq = kvm->mmu_invalidate_seq` and `kvm_fault_lock()` [@linux-mmu.c:1821-1862; @linux-mmu.c:1989-2075].
- * A guest step here is another vCPU's access, run to completion inside the window.
+ * The points of a fault where the model lets other actors run (a "fault window"), named after
+ * what has just happened in the faulting vCPU:
+ * - `after_mmu_seq`: `mmu_seq = kvm->mmu_invalidate_seq` was sampled
+ *   (kvm_s2_fault_get_vma_info() [@linux-mmu.c:1858], gmem_abort() [@linux-mmu.c:1613]);
+ * - `after_page_lookup`: the page was looked up (__kvm_faultin_pfn() [@linux-mmu.c:1885],
+ *   kvm_gmem_get_pfn() [@linux-mmu.c:1617]), before kvm_fault_lock() and the
+ *   mmu_invalidate_retry() check under it [@linux-mmu.c:2004-2008; @linux-mmu.c:1636-1637].
+ * Between them the vCPU holds no lock, so an invalidation can land in either.
+ */
+export type WindowPoint = 'after_mmu_seq' | 'after_page_lookup';
+export const WINDOW_POINTS: readonly WindowPoint[] = ['after_mmu_seq', 'after_page_lookup'];
+
+/**
+ * Steps that run inside the first fault of a guest access, at one of its windows
+ * [@linux-mmu.c:1821-1862; @linux-mmu.c:1989-2075]. A guest step here is another vCPU's access,
+ * run to completion inside the window (it may have windows of its own). An access lists at most
+ * one block per point; a block whose window never opens (no fault reached it) runs after the access.
  */
 export interface Interleave {
-  readonly at: 'after_mmu_seq';
+  readonly at: WindowPoint;
   readonly steps: readonly Step[];
 }
 
-export type Step = GuestStep | VmmStep;
+/**
+ * What the host kernel does on its own to the memory behind the VMM's mapping.
+ * `migrate`: the page backing `gpa` moves to a new physical page (compaction, NUMA balancing);
+ * try_to_migrate_one() replaces the PTE inside an MMU-notifier invalidation [@linux-rmap.c:2446-2459; @linux-rmap.c:2708-2726]
+ * and remove_migration_ptes() installs the new page [@linux-migrate.c:346-474]. The model does
+ * both in one step: a GUP in between would wait for the migration entry.
+ */
+export type HostStep = { readonly actor: 'host'; readonly op: 'migrate'; readonly gpa: Gpa };
+
+export type Step = GuestStep | VmmStep | HostStep;
 
 export interface Scenario {
   readonly name: string;
@@ -238,6 +262,8 @@ export interface Scenario {
   readonly variant: Variant;
   readonly seed: number;
   readonly toggles: Toggles;
+  /** Guards of the real code removed or moved (src/sim/mutations.ts); none by default. */
+  readonly mutations: readonly MutationName[];
   readonly realm: RealmConfig;
   readonly memslots: readonly Memslot[];
   /** GPA ranges made PRIVATE before activation besides what vmm.gmemPrivateAtCreation does. Default none. */

@@ -4,13 +4,14 @@
  * violations and the full trace. Deterministic: same scenario and seed → byte-identical trace.
  */
 import { stage2Geometry } from '../arch/geometry.js';
-import type { Scenario, Step, Variant } from '../scenario/types.js';
+import type { Scenario, Step, Variant, WindowPoint } from '../scenario/types.js';
 import { toVariant, VARIANTS } from '../scenario/types.js';
 import { kvm_activate_realm } from '../kernel/realm.js';
 import { kvm_vm_set_mem_attributes } from '../kernel/memattr.js';
 import { guestAccess, guestSetMemory } from '../guest/guest.js';
 import { allocPages } from '../vmm/host.js';
 import { vmmDiscard, vmmRead, vmmSetAttributes, vmmWrite, type OpResult } from '../vmm/qemu.js';
+import { hostMigrate } from '../vmm/host.js';
 import { KernelLivelock } from './errors.js';
 import { Prng } from './prng.js';
 import { checkInvariants } from './invariants.js';
@@ -108,13 +109,19 @@ export function validateScenario(sc: Scenario): void {
           if (s.ipa % BigInt(s.size) !== 0n)
             fail(at('.ipa'), `an address aligned to the access size ${s.size}`, s.ipa);
           if (s.op === 'write' && !isBig(s.value)) needBig(s.value, at('.value'));
-          if (s.interleave !== undefined) checkSteps(s.interleave.steps, at('.interleave.steps'));
+          if (s.interleave !== undefined)
+            s.interleave.forEach((b, j) => {
+              checkSteps(b.steps, at(`.interleave[${j}].steps`));
+            });
         } else {
           if ((s.ipa & 0xfffn) !== 0n) fail(at('.ipa'), 'a 4 KiB-aligned IPA', s.ipa);
           if (!isBig(s.size)) needBig(s.size, at('.size'));
           if (!(s.size > 0n && (s.size & 0xfffn) === 0n))
             fail(at('.size'), 'a positive multiple of 4 KiB', s.size);
         }
+      } else if (s.actor === 'host') {
+        if (!isBig(s.gpa)) needBig(s.gpa, at('.gpa'));
+        if ((s.gpa & 0xfffn) !== 0n) fail(at('.gpa'), 'a 4 KiB-aligned GPA', s.gpa);
       } else {
         if (!isBig(s.gpa)) needBig(s.gpa, at('.gpa'));
         if (s.op === 'read' || s.op === 'write') {
@@ -166,7 +173,9 @@ export function createWorld(sc: Scenario, variant: Variant, trace: boolean, budg
     },
     host: { pages: new Map(), pte: new Map(), zeroPfn: 0n, freePages: sc.host.freePages },
     vmm: { mmio: new Map() },
-    hooks: { afterMmuSeq: null },
+    guest: { data: new Map() },
+    hooks: { window: null },
+    mutations: new Set(sc.mutations),
   };
   return w;
 }
@@ -235,6 +244,7 @@ export function describeStep(s: Step): string {
         return s satisfies never;
     }
   }
+  if (s.actor === 'host') return `host: migrate the page behind GPA ${hex(s.gpa)}`;
   switch (s.op) {
     case 'read':
       return `VMM: read ${s.size} bytes at GPA ${hex(s.gpa)}`;
@@ -249,6 +259,46 @@ export function describeStep(s: Step): string {
   }
 }
 
+/** What the trace says when a fault window opens for a scenario's `interleave` block. */
+export const WINDOW_DECISION: Readonly<Record<WindowPoint, string>> = {
+  after_mmu_seq: 'another actor runs between the mmu_seq sample and kvm_fault_lock()',
+  after_page_lookup: 'another actor runs between the page lookup and kvm_fault_lock()',
+};
+
+/**
+ * Who decides what runs in a fault window. The default runs the step's own `interleave` blocks;
+ * the explorer (src/explore) installs its own. `window(w, step, point)` returns the steps to run
+ * in the window (run like `interleave` steps), or null for none.
+ */
+export interface WindowPolicy {
+  window(w: World, step: Step, point: WindowPoint): readonly Step[] | null;
+  /** Called when the steps `window()` returned for this window have run. */
+  after?(w: World, step: Step, point: WindowPoint): void;
+}
+
+/** The default policy: each `interleave` block runs at the first time its point is reached. */
+const SCENARIO_WINDOWS: WindowPolicy = {
+  window(_w, s, point) {
+    if (s.actor !== 'guest' || (s.op !== 'read' && s.op !== 'write') || s.interleave === undefined)
+      return null;
+    const block = s.interleave.find((b) => b.at === point);
+    return block === undefined ? null : block.steps;
+  },
+};
+
+let policy: WindowPolicy = SCENARIO_WINDOWS;
+
+/** Run `body` with `p` deciding the fault windows (the explorer's hook); restores the default. */
+export function withWindowPolicy<T>(p: WindowPolicy, body: () => T): T {
+  const prev = policy;
+  policy = p;
+  try {
+    return body();
+  } finally {
+    policy = prev;
+  }
+}
+
 /** Run one step to its outcome. */
 export function runStep(w: World, s: Step): OpResult {
   if (s.actor === 'guest') {
@@ -256,36 +306,43 @@ export function runStep(w: World, s: Step): OpResult {
     switch (s.op) {
       case 'read':
       case 'write': {
-        const inter = s.interleave;
-        if (inter !== undefined) {
-          w.hooks.afterMmuSeq = () => {
-            runNested(w, inter.steps);
-          };
+        const opened = new Set<WindowPoint>();
+        const prev = w.hooks.window;
+        w.hooks.window = (point) => {
+          // Each point opens once per access: at its first occurrence.
+          if (opened.has(point)) return;
+          opened.add(point);
+          const steps = policy.window(w, s, point);
+          if (steps === null || steps.length === 0) return;
+          decide(w, 'interleave', WINDOW_DECISION[point]);
+          runNested(w, steps);
+          policy.after?.(w, s, point);
+        };
+        let r: OpResult;
+        try {
+          r = guestAccess(w, vcpu, s.op === 'write', s.ipa, s.size, s.op === 'write' ? s.value : 0n, s.isv);
+        } finally {
+          w.hooks.window = prev;
         }
-        const r = guestAccess(
-          w,
-          vcpu,
-          s.op === 'write',
-          s.ipa,
-          s.size,
-          s.op === 'write' ? s.value : 0n,
-          s.isv,
-        );
-        if (w.hooks.afterMmuSeq !== null) {
-          w.hooks.afterMmuSeq = null;
-          decide(w, 'interleave', 'no fault window opened: the interleaved steps run after the access');
-          if (inter !== undefined) runNested(w, inter.steps);
+        // A block whose window never opened runs after the access (scenario policy only).
+        if (s.interleave !== undefined) {
+          const late = s.interleave.filter((b) => !opened.has(b.at));
+          if (late.length > 0 && policy === SCENARIO_WINDOWS) {
+            decide(w, 'interleave', 'no fault window opened: the interleaved steps run after the access');
+            for (const b of late) runNested(w, b.steps);
+          }
         }
         return r;
       }
       case 'set_memory_decrypted':
-        return guestSetMemory(w, vcpu, true, s.ipa, s.size);
+        return withoutWindows(w, () => guestSetMemory(w, vcpu, true, s.ipa, s.size));
       case 'set_memory_encrypted':
-        return guestSetMemory(w, vcpu, false, s.ipa, s.size);
+        return withoutWindows(w, () => guestSetMemory(w, vcpu, false, s.ipa, s.size));
       default:
         return s satisfies never;
     }
   }
+  if (s.actor === 'host') return hostMigrate(w, s.gpa);
   switch (s.op) {
     case 'read':
       return vmmRead(w, s.gpa, s.size);
@@ -300,8 +357,19 @@ export function runStep(w: World, s: Step): OpResult {
   }
 }
 
+/** Run `body` with no fault windows open (a step without windows of its own, nested in one that has). */
+function withoutWindows<T>(w: World, body: () => T): T {
+  const prev = w.hooks.window;
+  w.hooks.window = null;
+  try {
+    return body();
+  } finally {
+    w.hooks.window = prev;
+  }
+}
+
 /** runStep(), with a livelock of the modelled code turned into the step's outcome. */
-function runStepOrLivelock(w: World, s: Step): OpResult {
+export function runStepOrLivelock(w: World, s: Step): OpResult {
   try {
     return runStep(w, s);
   } catch (e) {

@@ -344,6 +344,13 @@ export const MIRRORED_FUNCTIONS: readonly MirroredFunction[] = [
     calls: ['kvm_mmu_notifier_invalidate_range_start', 'kvm_mmu_notifier_invalidate_range_end'],
   },
   {
+    name: 'try_to_migrate',
+    file: 'mm/rmap.c',
+    tree: K,
+    model: 'src/vmm/host.ts',
+    calls: ['kvm_mmu_notifier_invalidate_range_start', 'kvm_mmu_notifier_invalidate_range_end'],
+  },
+  {
     name: 'kvm_gmem_punch_hole',
     file: 'virt/kvm/guest_memfd.c',
     tree: K,

@@ -74,9 +74,12 @@ export interface StepSummary {
   readonly warnings: readonly string[];
 }
 
+/** The invariants' numbers (src/sim/invariants.ts). */
+export type InvariantNo = 1 | 2 | 3 | 4 | 5 | 6 | 7;
+
 export interface Violation {
-  /** 1: protected granule reachable through an NS entry; 2: assigned protected entry not on a delegated data granule; 3: writable shared mapping of a read-only or multiply-backing page. */
-  readonly invariant: 1 | 2 | 3;
+  /** Which invariant (INVARIANTS in src/sim/invariants.ts states each). */
+  readonly invariant: InvariantNo;
   /** Index of the scenario step after which it was found. */
   readonly step: number;
   readonly message: string;

@@ -110,7 +110,7 @@ export type TraceEvent =
   | {
       readonly type: 'host_mm';
       readonly depth: number;
-      readonly what: 'zero_page' | 'cow_break' | 'alloc' | 'alloc_huge' | 'unmap';
+      readonly what: 'zero_page' | 'cow_break' | 'alloc' | 'alloc_huge' | 'unmap' | 'migrate';
       readonly hva: bigint;
       readonly pfn: bigint;
     }
@@ -162,7 +162,7 @@ export type TraceEvent =
   | {
       readonly type: 'violation';
       readonly depth: number;
-      readonly invariant: 1 | 2 | 3;
+      readonly invariant: import('./result.js').InvariantNo;
       readonly message: string;
     }
   /** How a step ended. */

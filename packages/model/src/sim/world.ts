@@ -4,7 +4,8 @@
  * nothing outside the engine sees it (design.md §1).
  */
 import type { Stage2Geometry } from '../arch/geometry.js';
-import type { Scenario, Toggles, Variant } from '../scenario/types.js';
+import type { Scenario, Toggles, Variant, WindowPoint } from '../scenario/types.js';
+import type { MutationName } from './mutations.js';
 import type { Ripas } from '../rmm/constants.js';
 import type { Outcome, ExitSummary, FaultSummary, RmiSummary } from './result.js';
 import type { Args, TraceEvent } from './trace.js';
@@ -29,6 +30,11 @@ export interface Rtt {
   /** PA of the granule(s) holding this table. */
   readonly pa: bigint;
   readonly entries: Rtte[];
+  /**
+   * The explorer's state key for this table's own entries (src/sim/snapshot.ts), cached;
+   * setRtte() clears it, and nothing else changes entries after a table is built.
+   */
+  key?: string | undefined;
 }
 
 export type GranuleState = 'delegated' | 'rd' | 'rtt' | 'data';
@@ -148,6 +154,15 @@ export interface HostState {
   freePages: number | null;
 }
 
+/**
+ * What the guest itself knows about its private memory, for invariant 7: the contents of every
+ * 64-bit word it stored to at a protected IPA, by page (IPA >> 12) and word within the page, until
+ * it asks for that range to be converted (RSI_IPA_STATE_SET).
+ */
+export interface GuestState {
+  data: Map<number, Map<number, bigint>>;
+}
+
 export interface VmmState {
   /** MMIO device registers (what the VMM returns for an emulated read). */
   mmio: Map<bigint, bigint>;
@@ -165,6 +180,8 @@ export interface StepAcc {
   outcome: Outcome | undefined;
   dirtyIpas: number[];
   dirtyPfns: number[];
+  /** GFN ranges whose memory attributes changed (invariant 6 re-checks their private entries). */
+  dirtyAttr: { start: bigint; end: bigint }[];
 }
 
 export const newAcc = (): StepAcc => ({
@@ -177,6 +194,7 @@ export const newAcc = (): StepAcc => ({
   outcome: undefined,
   dirtyIpas: [],
   dirtyPfns: [],
+  dirtyAttr: [],
 });
 
 export class Tracer {
@@ -216,8 +234,14 @@ export interface World {
   readonly kvm: KvmState;
   readonly host: HostState;
   readonly vmm: VmmState;
-  /** Where a scenario's interleaved steps run: between the mmu_seq sample and kvm_fault_lock(). */
-  readonly hooks: { afterMmuSeq: (() => void) | null };
+  readonly guest: GuestState;
+  /**
+   * Where other actors run inside a fault (the scenario's `interleave` blocks, or the explorer's
+   * choices): called at each fault window of the running access; null when nothing listens.
+   */
+  readonly hooks: { window: ((point: WindowPoint) => void) | null };
+  /** Guards removed for this run (src/sim/mutations.ts). */
+  readonly mutations: ReadonlySet<MutationName>;
 }
 
 /**

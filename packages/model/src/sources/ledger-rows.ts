@@ -732,6 +732,14 @@ const HOST: readonly LedgerRow[] = [
     omits: 'Everything but the copy, the new PTE and the notifier bracket around the PTE change.',
   },
   {
+    name: 'try_to_migrate',
+    kind: 'mm',
+    other: at('linux-rmap.c', 2415, 2729),
+    status: 'inferred',
+    omits:
+      'Everything but the notifier bracket, the copy and the new PTE: try_to_migrate_one() leaves a migration entry and remove_migration_ptes() [@linux-migrate.c:346-474] maps the new page later; the model does both in one step (a GUP in between would wait on the migration entry).',
+  },
+  {
     name: 'kvm_gmem_punch_hole',
     kind: 'kernel',
     other: at('linux-guest_memfd.c', 230, 250),

@@ -275,3 +275,49 @@ export function discardHostRange(w: World, hva: bigint, size: bigint): void {
 function mappedByS2(w: World, pfn: bigint): boolean {
   return w.rmm.byPfn.has(Number(pfn)) || w.rmm.byPfn.has(Number(pfn & ~0x1ffn));
 }
+
+/**
+ * The host kernel migrates the page behind `gpa` (a `host: migrate` step): try_to_migrate_one()
+ * replaces the VMM's PTE inside an MMU-notifier invalidation [@linux-rmap.c:2446-2459;
+ * @linux-rmap.c:2708-2726], the contents are copied and remove_migration_ptes() maps the new page
+ * with the old permissions [@linux-migrate.c:346-474]. Done as one step here. Nothing happens
+ * when the VMM maps nothing there, or maps the shared zero page or a huge page (the model
+ * migrates single small pages only).
+ */
+export function hostMigrate(w: World, gpa: bigint): { outcome: 'completed' } {
+  call(w, 'try_to_migrate', { gpa }, () => {
+    const m = memslotForGfn(w, gpa >> 12n);
+    const hva = m === undefined ? undefined : gfnToHva(m, gpa >> 12n);
+    const old = hva === undefined ? undefined : getPte(w, hva);
+    if (hva === undefined || old === undefined || old.pfn === w.host.zeroPfn || old.huge) {
+      if (w.t.on)
+        w.t.ev({
+          type: 'decision',
+          fn: 'try_to_migrate',
+          what:
+            old === undefined
+              ? 'the VMM maps nothing there: nothing to migrate'
+              : 'the shared zero page or a huge page: not migrated by the model',
+        });
+      return 0;
+    }
+    const end = hva + 0x1000n;
+    const kind = hostPage(w, old.pfn).kind;
+    const pfn = allocPages(w, 1n, kind);
+    kvm_mmu_notifier_invalidate_range_start(w, hva, end);
+    copyPage(w, old.pfn, pfn);
+    if (w.t.on) w.t.ev({ type: 'host_mm', what: 'migrate', hva, pfn });
+    setPte(w, hva, { pfn, writable: old.writable, huge: false });
+    const p = w.host.pages.get(Number(old.pfn));
+    if (
+      p !== undefined &&
+      p.mapcount === 0 &&
+      granuleState(w, old.pfn << 12n) === 'undelegated' &&
+      !mappedByS2(w, old.pfn)
+    )
+      freePage(w, old.pfn);
+    kvm_mmu_notifier_invalidate_range_end(w, hva, end);
+    return 0;
+  });
+  return { outcome: 'completed' };
+}
