@@ -46,3 +46,25 @@ export {
 export type { RmiCommand } from './rmm/constants.js';
 export type { ModelLimit } from './sim/limits.js';
 export * from './sources/index.js';
+export {
+  explore,
+  scenarioActors,
+  ExploreLimitExceeded,
+  ExploreCancelled,
+  DEFAULT_BOUND,
+  MAX_BOUND,
+  DEFAULT_MAX_STATES,
+} from './explore/explore.js';
+export type {
+  ExploreOptions,
+  ExploreProgress,
+  ExploreResult,
+  ExploreActor,
+  Counterexample,
+  InvariantOutcome,
+} from './explore/explore.js';
+export { MUTATIONS, MUTATION_NAMES, isMutationName } from './sim/mutations.js';
+export type { MutationName, MutationInfo } from './sim/mutations.js';
+export { INVARIANTS } from './sim/invariants.js';
+export type { InvariantInfo } from './sim/invariants.js';
+export { WINDOW_POINTS } from './scenario/types.js';

@@ -18,6 +18,18 @@ export class Prng {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return (t ^ (t >>> 14)) >>> 0;
   }
+  /** A generator in the same state (the explorer copies worlds). */
+  clone(): Prng {
+    const p = new Prng(0);
+    p.state = this.state;
+    return p;
+  }
+
+  /** The state, for the explorer's state key. */
+  get position(): number {
+    return this.state;
+  }
+
   /** An integer in [0, n) for n ≤ 2^32. */
   below(n: number): number {
     return this.next() % n;
