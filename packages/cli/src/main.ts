@@ -29,6 +29,13 @@ import {
   decodedToJson,
   describeSource,
   describeStep,
+  explore,
+  ExploreLimitExceeded,
+  DEFAULT_BOUND,
+  INVARIANTS,
+  MAX_BOUND,
+  MUTATIONS,
+  MUTATION_NAMES,
   formatCRet,
   formatDecoded,
   parseScenarioJson,
@@ -38,7 +45,8 @@ import {
   type DecodeKind,
   type Decoded,
   type FaultSummary,
-  type Interleave,
+  type ExploreResult,
+  type WindowPoint,
   type Outcome,
   type RealmState,
   type Scenario,
@@ -108,6 +116,9 @@ Usage:
   realmfault run --scenario NAME [--variant VARIANT] [--json]
                                                            run a built-in scenario
   realmfault scenarios [NAME] [--json]                     list the built-in scenarios, or show one
+  realmfault explore FILE.json|--scenario NAME [--variant VARIANT] [--mutation NAME]...
+                    [--bound N] [--max-states N] [--json]  every interleaving, invariants checked
+  realmfault mutations [--json]                            the guards explore can remove
   realmfault toggles [--json]                              the toggles a scenario can set
   realmfault decode KIND VALUE [--ipa-bits N] [--json]     decode a value from a log
       KIND: ${DECODE_KINDS.join(' | ')}
@@ -155,6 +166,31 @@ Run one with realmfault run --scenario NAME.
 
 With --json the descriptions are as written, citations included (realmfault source REF looks
 one up), and "sources" lists what they cite, resolved: { "ref", "label", "title", "href" }.
+`,
+  explore: `Usage:
+  realmfault explore FILE.json [--variant ${VARIANT_CHOICES}] [--mutation NAME]... [--bound N] [--max-states N] [--json]
+  realmfault explore --scenario NAME [same options]
+
+Explores every interleaving of the scenario's actors (each vCPU, the VMM, the host kernel), up to
+the bound, and checks the invariants after every action. An action runs one actor's next step; in
+a guest access's first fault, at the windows after the mmu_seq sample and after the page lookup
+(before kvm_fault_lock()), another actor's next step may run to its end. --bound N (0…${MAX_BOUND},
+default ${DEFAULT_BOUND}) caps the steps run inside windows on one path. States reached twice are explored
+once; --max-states N (default 200000) stops an exploration that grows too large, with exit 2.
+--mutation NAME (repeatable; see realmfault mutations) removes a guard of the real code.
+
+Prints the states and actions explored, the schedules a naive enumeration would run and the
+reduction, each invariant's result and, for each broken one, the shortest counterexample found:
+its path, and the scenario file that replays it with realmfault run (--json: one object with
+"counterexamples": [ { "invariant", "message", "actions", "preemptions", "path", "scenario" } ]).
+Exit code 0 whether or not an invariant breaks; 2 for bad input or an exceeded limit.
+`,
+  mutations: `Usage:
+  realmfault mutations [--json]
+
+Lists the mutations explore --mutation and a scenario's "mutations" field accept: each removes or
+moves one guard of the real code, with the lines it removes, the invariants a counterexample
+breaks and a built-in scenario on which explore finds one.
 `,
   toggles: `Usage:
   realmfault toggles [--json]
@@ -256,6 +292,10 @@ async function dispatch(argv: readonly string[], io: Io, engine: Engine | undefi
       return scenarios(rest, io, engine);
     case 'toggles':
       return toggles(rest, io);
+    case 'explore':
+      return exploreCommand(rest, io, engine);
+    case 'mutations':
+      return mutationsCommand(rest, io);
     case 'decode':
       return decodeCommand(rest, io);
     case 'source':
@@ -548,16 +588,20 @@ function scenarios(args: readonly string[], io: Io, engine: Engine | undefined):
 }
 
 /** Where an interleaved step runs, in words. */
-const INTERLEAVE_AT: Readonly<Record<Interleave['at'], string>> = {
+const INTERLEAVE_AT: Readonly<Record<WindowPoint, string>> = {
   after_mmu_seq: 'between the mmu_seq sample and kvm_fault_lock()',
+  after_page_lookup: 'between the page lookup and kvm_fault_lock()',
 };
 
-/** The steps a step runs inside its first fault, described. */
+/** The steps a step runs inside its first fault, described (nested ones indented further). */
 function interleaved(step: Step, indent: string): string[] {
   const inner = step.actor === 'guest' && 'interleave' in step ? step.interleave : undefined;
   if (!inner) return [];
-  return inner.steps.map(
-    (s) => `${indent}inside its first fault, ${INTERLEAVE_AT[inner.at]}: ${describeStep(s)}`,
+  return inner.flatMap((b) =>
+    b.steps.flatMap((s) => [
+      `${indent}inside its first fault, ${INTERLEAVE_AT[b.at]}: ${describeStep(s)}`,
+      ...interleaved(s, `${indent}  `),
+    ]),
   );
 }
 
@@ -602,6 +646,9 @@ function scenarioHeader(s: Scenario, variantLine: string, notes: Footnotes): str
     );
     out.push(`toggles: ${set.length ? set.join(', ') : 'all at their defaults'} (see realmfault toggles)`);
   }
+  const mutations = (s as Partial<Scenario>).mutations;
+  if (mutations && mutations.length > 0)
+    out.push(`mutations: ${mutations.join(', ')} (guards removed: see realmfault mutations)`);
   if (s.description) {
     out.push('', ...s.description.split('\n').map((l) => notes.mark(l)));
     out.push(...notes.block());
@@ -923,4 +970,127 @@ export function formatRun(
     out.push(`  invariant ${v.invariant} after step ${v.step}: ${inlineCitations(v.message)}`);
   }
   return `${out.join('\n')}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// explore, mutations
+
+function intOption(
+  name: string,
+  v: string | boolean | undefined,
+  min: number,
+  max: number,
+): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || !/^\d{1,9}$/.test(v) || Number(v) < min || Number(v) > max)
+    throw new UsageError(
+      `--${name}: expected an integer ${min}…${max}, got ${typeof v === 'string' ? quote(v) : 'nothing'}`,
+    );
+  return Number(v);
+}
+
+async function exploreCommand(args: readonly string[], io: Io, engine: Engine | undefined): Promise<number> {
+  const { values, positionals } = parse('explore', args, {
+    variant: { type: 'string' },
+    scenario: { type: 'string' },
+    mutation: { type: 'string', multiple: true },
+    bound: { type: 'string' },
+    'max-states': { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const name = values.scenario;
+  if (typeof name === 'string' && positionals.length)
+    throw new UsageError(
+      `explore: expected FILE.json or --scenario NAME, got both (${quote(positionals[0] ?? '')} and --scenario)`,
+    );
+  if (name === undefined && positionals.length !== 1)
+    throw new UsageError(
+      positionals.length === 0
+        ? 'explore: expected FILE.json or --scenario NAME, got neither'
+        : `explore: expected one FILE.json, got ${positionals.length} arguments`,
+    );
+  const variant = variantOption(values.variant);
+  const muts = values.mutation ?? [];
+  for (const m of muts)
+    if (!(MUTATION_NAMES as readonly string[]).includes(m))
+      throw new UsageError(`--mutation: expected one of ${MUTATION_NAMES.join(', ')}, got ${quote(m)}`);
+  const bound = intOption('bound', values.bound, 0, MAX_BOUND);
+  const maxStates = intOption('max-states', values['max-states'], 1, 10_000_000);
+  const eng = engine ?? modelEngine;
+  const scenario =
+    typeof name === 'string'
+      ? findBuiltin(eng, name, '--scenario')
+      : await loadScenarioFile(positionals[0] ?? '', io);
+  let result: ExploreResult;
+  try {
+    result = explore(scenario, {
+      ...(variant === undefined ? {} : { variant }),
+      ...(muts.length > 0 ? { mutations: muts } : {}),
+      ...(bound === undefined ? {} : { bound }),
+      ...(maxStates === undefined ? {} : { maxStates }),
+    });
+  } catch (e) {
+    if (e instanceof ExploreLimitExceeded)
+      throw new UsageError(`explore: ${e.message} (--bound, --max-states)`);
+    throw e;
+  }
+  io.stdout(values.json === true ? `${JSON.stringify(result, null, 2)}\n` : exploreText(result));
+  return 0;
+}
+
+/** `realmfault explore` text. */
+export function exploreText(r: ExploreResult): string {
+  const notes = new Footnotes();
+  const out: string[] = [
+    `explore ${r.scenario}: variant ${r.variant}, mutations ${r.mutations.length ? r.mutations.join(', ') : 'none'}, bound ${r.bound}`,
+    `actors: ${r.actors.map((a) => `${a.id} (${a.steps.length} step${a.steps.length === 1 ? '' : 's'})`).join(', ')}`,
+    `explored: ${r.states} states, ${r.actions} actions run (${r.steps} steps, nested ones included)`,
+    `naive enumeration: ${r.naive.schedules} schedules, ${r.naive.actions} actions; reduction ×${r.reduction.toFixed(2)}`,
+    '',
+    'invariants:',
+  ];
+  for (const i of r.invariants) {
+    const info = INVARIANTS.find((x) => x.no === i.invariant);
+    out.push(
+      `  (${i.invariant}) ${i.name}: ${i.holds ? 'holds' : `BROKEN on ${i.violatingEdges} action${i.violatingEdges === 1 ? '' : 's'} explored`} ${info === undefined ? '' : notes.mark(info.source)}`.trimEnd(),
+    );
+  }
+  for (const c of r.counterexamples) {
+    out.push(
+      '',
+      `counterexample for invariant ${c.invariant} (${c.actions} action${c.actions === 1 ? '' : 's'}, ${c.preemptions} step${c.preemptions === 1 ? '' : 's'} in windows):`,
+      `  ${c.message}`,
+      ...c.path.map((l) => `  ${l}`),
+      '  scenario (save it as a file and run it with realmfault run FILE.json):',
+      ...JSON.stringify(c.scenario, null, 2)
+        .split('\n')
+        .map((l) => `    ${l}`),
+    );
+  }
+  const block = notes.block();
+  if (block.length) out.push('', ...block);
+  return `${out.join('\n')}\n`;
+}
+
+function mutationsCommand(args: readonly string[], io: Io): number {
+  const { values, positionals } = parse('mutations', args, { json: { type: 'boolean' } });
+  if (positionals.length)
+    throw new UsageError(`mutations: expected no arguments, got ${quote(positionals[0] ?? '')}`);
+  if (values.json === true) {
+    const list = MUTATIONS.map((m) => ({ ...m, sources: sourcesOf([m.removes]) }));
+    io.stdout(`${JSON.stringify(list, null, 2)}\n`);
+    return 0;
+  }
+  const notes = new Footnotes();
+  const out: string[] = [];
+  for (const m of MUTATIONS) {
+    out.push(m.name, `  ${m.description}`, `  removes: ${notes.mark(m.removes)}`);
+    out.push(
+      `  breaks invariant ${m.breaks.join(', ')}; e.g. realmfault explore --scenario ${m.example.scenario} --variant ${m.example.variant} --mutation ${m.name}`,
+      '',
+    );
+  }
+  out.push(...notes.block());
+  io.stdout(`${out.join('\n').replace(/\n+$/, '')}\n`);
+  return 0;
 }

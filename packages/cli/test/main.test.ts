@@ -30,7 +30,7 @@ describe('realmfault --version, --help, geometry', () => {
 
   it('prints help, overall and per command', async () => {
     expect((await cli(['--help'])).out).toMatch(/realmfault decode KIND VALUE/);
-    for (const c of ['run', 'scenarios', 'toggles', 'decode', 'source', 'geometry']) {
+    for (const c of ['run', 'scenarios', 'explore', 'mutations', 'toggles', 'decode', 'source', 'geometry']) {
       const viaFlag = await cli([c, '--help']);
       const viaHelp = await cli(['help', c]);
       expect(viaFlag.code).toBe(0);
@@ -39,7 +39,7 @@ describe('realmfault --version, --help, geometry', () => {
     }
     await bad(
       ['help', 'frob'],
-      "help: expected one of run, scenarios, toggles, decode, source, geometry, got 'frob'",
+      "help: expected one of run, scenarios, explore, mutations, toggles, decode, source, geometry, got 'frob'",
     );
   });
 
