@@ -16,11 +16,12 @@
  * Not enumerated: two faults that stop in a window each and resume crosswise (each window runs
  * steps to their end), and windows of a fault after the access's first (a retry's).
  *
- * Reduction. States are the World after an action plus each actor's position. A state reached
- * again is not explored again (its World copy and key come from src/sim/snapshot.ts); states are
- * taken in order of steps consumed, so every state's predecessors are done before it is expanded.
- * The naive count is the number of paths through the state graph: the schedules an enumeration
- * without state merging would run.
+ * Reduction. A state is the World after an action, each actor's position and the steps run inside
+ * windows so far (which limits what may follow). A state reached again is not explored again: World
+ * copies share their translation tables until they change them, and a canonical key tells equal
+ * states apart (src/sim/snapshot.ts). The search is depth first, so only the Worlds on the current
+ * path are alive. The naive count is the number of complete paths through the state graph: the
+ * schedules an enumeration without state merging would run, and the actions on them.
  */
 import type { Json } from '../scenario/parse.js';
 import { scenarioToJson } from '../scenario/parse.js';
@@ -167,18 +168,19 @@ export function scenarioActors(sc: Scenario): ExploreActor[] {
 }
 
 interface Node {
-  readonly world: World;
   readonly pos: readonly number[];
+  /** Steps run inside windows on the way here (part of the state: it limits what follows). */
+  readonly pre: number;
   readonly consumed: number;
-  /** Best path here: fewest actions, then fewest preemptions. */
+  /** Actions out of this state, each to the state it reaches. */
+  readonly succ: { readonly to: Node; readonly step: Step }[];
+  /** Complete schedules from here, and the actions on them (the naive count); set when expanded. */
+  schedules: number;
+  scheduleActions: number;
+  /** The fewest actions from the initial state, and the action that reaches here on such a path. */
   depth: number;
-  pre: number;
   parent: Node | null;
   via: Step | null;
-  /** Paths from the initial state, and the actions on them (for the naive count). */
-  paths: number;
-  pathActions: number;
-  expanded: boolean;
 }
 
 interface ActionRun {
@@ -196,6 +198,7 @@ interface ActionRun {
  */
 function runAction(
   node: Node,
+  world: World,
   actors: readonly ExploreActor[],
   a: number,
   script: readonly number[],
@@ -203,7 +206,7 @@ function runAction(
   budgetLeft: number,
   stepIndex: number,
 ): ActionRun {
-  const w = cloneWorld(node.world, quietTracer(ACTION_BUDGET));
+  const w = cloneWorld(world, quietTracer(ACTION_BUDGET));
   const pos = node.pos.slice();
   const busy = new Set<number>([a]);
   const blocks = new Map<Step, { at: WindowPoint; steps: Step[] }[]>();
@@ -298,33 +301,33 @@ export function explore(scenario: Scenario, opts: ExploreOptions = {}): ExploreR
 
   const w0 = createWorld(sc, variant, false, ACTION_BUDGET);
   activateRealm(w0);
-  const root: Node = {
-    world: w0,
-    pos: actors.map(() => 0),
-    consumed: 0,
-    depth: 0,
-    pre: 0,
+  const newNode = (pos: readonly number[], pre: number): Node => ({
+    pos,
+    pre,
+    consumed: pos.reduce((n, p) => n + p, 0),
+    succ: [],
+    schedules: 0,
+    scheduleActions: 0,
+    depth: -1,
     parent: null,
     via: null,
-    paths: 1,
-    pathActions: 0,
-    expanded: false,
-  };
+  });
+  const root = newNode(
+    actors.map(() => 0),
+    0,
+  );
   const seen = new Map<string, Node>();
-  const buckets: Node[][] = Array.from({ length: total + 1 }, () => []);
-  buckets[0]?.push(root);
-  seen.set(`${root.pos.join(',')}|${stateKey(w0)}`, root);
+  seen.set(`${root.pos.join(',')}|0|${stateKey(w0)}`, root);
 
   let actionsRun = 0;
   let stepsRun = 0;
-  let naiveSchedules = 0;
-  let naiveActions = 0;
-  const broken = new Map<
-    InvariantNo,
-    { edges: number; best: { node: Node; step: Step; v: Violation; pre: number } }
-  >();
-  const better = (a: { depth: number; pre: number }, b: { depth: number; pre: number }): boolean =>
-    a.depth < b.depth || (a.depth === b.depth && a.pre < b.pre);
+  interface Broken {
+    readonly from: Node;
+    readonly step: Step;
+    readonly v: Violation;
+    readonly to: Node;
+  }
+  const violating = new Map<InvariantNo, Broken[]>();
 
   const progress = (): void => {
     if (actionsRun % progressEvery !== 0) return;
@@ -332,76 +335,75 @@ export function explore(scenario: Scenario, opts: ExploreOptions = {}): ExploreR
     opts.onProgress?.({ states: seen.size, actions: actionsRun, steps: stepsRun, pending: 0 });
   };
 
-  for (let c = 0; c <= total; c++) {
-    const bucket = buckets[c] ?? [];
-    for (let bi = 0; bi < bucket.length; bi++) {
-      const node = bucket[bi] as Node;
-      node.expanded = true;
-      if (c === total) {
-        naiveSchedules += node.paths;
-        naiveActions += node.pathActions;
-        continue;
-      }
-      for (let a = 0; a < actors.length; a++) {
-        if ((node.pos[a] ?? 0) >= (actors[a]?.steps.length ?? 0)) continue;
-        let script: number[] | null = [];
-        while (script !== null) {
-          const options: number[] = [];
-          const run = runAction(node, actors, a, script, options, bound - node.pre, node.depth);
-          actionsRun++;
-          stepsRun += run.stepsRun;
-          progress();
-          const pre = node.pre + run.nested;
-          const consumed = run.pos.reduce((n, p) => n + p, 0);
-          const key = `${run.pos.join(',')}|${stateKey(run.world)}`;
-          let next = seen.get(key);
-          if (next === undefined) {
-            if (seen.size >= maxStates) throw new ExploreLimitExceeded(maxStates);
-            next = {
-              world: run.world,
-              pos: run.pos,
-              consumed,
-              depth: node.depth + 1,
-              pre,
-              parent: node,
-              via: run.step,
-              paths: 0,
-              pathActions: 0,
-              expanded: false,
-            };
-            seen.set(key, next);
-            buckets[consumed]?.push(next);
-          } else if (!next.expanded && better({ depth: node.depth + 1, pre }, next)) {
-            next.depth = node.depth + 1;
-            next.pre = pre;
-            next.parent = node;
-            next.via = run.step;
-          }
-          if (next.expanded) throw modelBroken('explorer: an edge to a state already expanded');
-          next.paths += node.paths;
-          next.pathActions += node.pathActions + node.paths;
-          for (const v of run.violations) {
-            const cand = { node, step: run.step, v, pre };
-            const cur = broken.get(v.invariant);
-            if (cur === undefined) broken.set(v.invariant, { edges: 1, best: cand });
-            else {
-              cur.edges++;
-              if (better({ depth: node.depth, pre }, { depth: cur.best.node.depth, pre: cur.best.pre }))
-                cur.best = cand;
-            }
-          }
-          script = nextScript(script, options);
-        }
-      }
-      // The World of an expanded state is not needed any more (its successors have their own).
-      (node as { world: World | null }).world = null;
+  /*
+   * Depth first: only the Worlds on the current path are alive. A state reached again is not
+   * expanded again; its counts are final by then, because every action consumes a step, so the
+   * state graph has no cycle.
+   */
+  const expand = (node: Node, world: World): void => {
+    if (node.consumed === total) {
+      node.schedules = 1;
+      return;
     }
+    for (let a = 0; a < actors.length; a++) {
+      if ((node.pos[a] ?? 0) >= (actors[a]?.steps.length ?? 0)) continue;
+      let script: number[] | null = [];
+      while (script !== null) {
+        const options: number[] = [];
+        const run = runAction(node, world, actors, a, script, options, bound - node.pre, node.depth);
+        actionsRun++;
+        stepsRun += run.stepsRun;
+        progress();
+        const pre = node.pre + run.nested;
+        const key = `${run.pos.join(',')}|${pre}|${stateKey(run.world)}`;
+        let next = seen.get(key);
+        if (next === undefined) {
+          if (seen.size >= maxStates) throw new ExploreLimitExceeded(maxStates);
+          next = newNode(run.pos, pre);
+          seen.set(key, next);
+          expand(next, run.world);
+        }
+        node.succ.push({ to: next, step: run.step });
+        node.schedules += next.schedules;
+        node.scheduleActions += next.scheduleActions + next.schedules;
+        for (const v of run.violations) {
+          let list = violating.get(v.invariant);
+          if (list === undefined) violating.set(v.invariant, (list = []));
+          list.push({ from: node, step: run.step, v, to: next });
+        }
+        script = nextScript(script, options);
+      }
+    }
+  };
+  expand(root, w0);
+
+  // The fewest actions to each state (breadth first over the edges found), for the shortest
+  // counterexamples.
+  root.depth = 0;
+  const queue: Node[] = [root];
+  for (let qi = 0; qi < queue.length; qi++) {
+    const n = queue[qi] as Node;
+    for (const e of n.succ) {
+      if (e.to.depth >= 0) continue;
+      e.to.depth = n.depth + 1;
+      e.to.parent = n;
+      e.to.via = e.step;
+      queue.push(e.to);
+    }
+  }
+  const broken = new Map<InvariantNo, { edges: number; best: Broken }>();
+  for (const [inv, list] of violating) {
+    let best = list[0] as Broken;
+    for (const b of list)
+      if (b.from.depth < best.from.depth || (b.from.depth === best.from.depth && b.to.pre < best.to.pre))
+        best = b;
+    broken.set(inv, { edges: list.length, best });
   }
 
   const counterexamples: Counterexample[] = [];
   for (const [inv, { best }] of [...broken].sort((x, y) => x[0] - y[0])) {
     const steps: Step[] = [best.step];
-    for (let n: Node | null = best.node; n !== null && n.via !== null; n = n.parent) steps.unshift(n.via);
+    for (let n: Node | null = best.from; n !== null && n.via !== null; n = n.parent) steps.unshift(n.via);
     const cx: Scenario = {
       ...sc,
       name: `${sc.name}-invariant-${inv}`,
@@ -421,7 +423,7 @@ export function explore(scenario: Scenario, opts: ExploreOptions = {}): ExploreR
       invariant: inv,
       message: best.v.message,
       actions: steps.length,
-      preemptions: best.pre,
+      preemptions: best.to.pre,
       scenario: scenarioToJson(cx),
       path: steps.map((s, i) => `[${i}] ${describePath(s)}`),
     });
@@ -436,8 +438,8 @@ export function explore(scenario: Scenario, opts: ExploreOptions = {}): ExploreR
     states: seen.size,
     actions: actionsRun,
     steps: stepsRun,
-    naive: { schedules: naiveSchedules, actions: naiveActions },
-    reduction: actionsRun === 0 ? 1 : naiveActions / actionsRun,
+    naive: { schedules: root.schedules, actions: root.scheduleActions },
+    reduction: actionsRun === 0 ? 1 : root.scheduleActions / actionsRun,
     invariants: INVARIANTS.map((i) => ({
       invariant: i.no,
       name: i.name,

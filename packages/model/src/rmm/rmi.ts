@@ -293,7 +293,7 @@ export function RMI_REALM_CREATE(
     const entries = new Array<Rtte>(w.geom.rootEntries);
     for (let i = 0; i < entries.length; i++)
       entries[i] = inPar(w, BigInt(i) * step) ? { s: 'unassigned', ripas: 'empty' } : { s: 'unassigned_ns' };
-    w.rmm.root = { level: rttLevelStart, base: 0n, pa: rttBase, entries };
+    w.rmm.root = { level: rttLevelStart, base: 0n, pa: rttBase, entries, gen: w.rmm.gen };
     w.rmm.realmState = 'NEW';
     return { status: RMI_SUCCESS };
   });

@@ -71,6 +71,50 @@ export function rttWalk(w: World, ipa: bigint, maxLevel = PAGE_LEVEL): WalkResul
   }
 }
 
+/**
+ * The table of this World at `target`'s level and base, made this World's own first: a table it
+ * shares with a copy (the explorer's, src/sim/snapshot.ts) is copied, with the tables on the path
+ * from the root to it, before anything changes it. A caller may still hold the shared table: its
+ * entries read the same until this one is changed, and setRtte() finds the copy again.
+ */
+function ownTable(w: World, target: Rtt): Rtt {
+  const gen = w.rmm.gen;
+  let t = w.rmm.root;
+  if (t.gen !== gen) w.rmm.root = t = ownCopy(t, gen);
+  const n = Number(target.base);
+  // Every table on the path gets its subtree key cleared: the table below it is about to change.
+  t.tree = undefined;
+  while (t.level < target.level) {
+    const idx = indexIn(t, n);
+    const e = t.entries[idx];
+    if (e?.s !== 'table') throw modelBroken(`no L${target.level} table at 0x${target.base.toString(16)}`);
+    let child = e.rtt;
+    if (child.gen !== gen) {
+      // The parent is this World's own: pointing it at the copy changes nothing a reader sees.
+      child = ownCopy(child, gen);
+      t.entries[idx] = { s: 'table', rtt: child };
+    }
+    t = child;
+    t.tree = undefined;
+  }
+  if (t.level !== target.level || t.base !== target.base)
+    throw modelBroken(`no L${target.level} table at 0x${target.base.toString(16)}`);
+  return t;
+}
+
+function ownCopy(r: Rtt, gen: number): Rtt {
+  return {
+    level: r.level,
+    base: r.base,
+    pa: r.pa,
+    entries: r.entries.slice(),
+    key: r.key,
+    kids: r.kids,
+    tree: r.tree,
+    gen,
+  };
+}
+
 /** Entries in one 4 KiB RTT granule (S2TTES_PER_S2TT [@tf-rmm-s2tt.h:75-76]). */
 export const S2TTES_PER_S2TT = 512;
 
@@ -95,13 +139,15 @@ const isAssigned = (e: Rtte): e is Extract<Rtte, { pa: bigint }> =>
   e.s === 'assigned' || e.s === 'assigned_ns';
 
 /** Set an entry, tracing the change and keeping the invariant indexes up to date. */
-export function setRtte(w: World, rtt: Rtt, idx: number, next: Rtte, trace = true): void {
+export function setRtte(w: World, shared: Rtt, idx: number, next: Rtte, trace = true): void {
+  const rtt = ownTable(w, shared);
   const prev = rtt.entries[idx];
   if (prev === undefined) throw modelBroken(`setRtte: index ${idx} outside the L${rtt.level} table`);
   const ipa = entryIpaNumber(rtt, idx);
   if (isAssigned(prev)) unindexLeaf(w, ipa, prev.pa);
   rtt.entries[idx] = next;
   rtt.key = undefined;
+  if ((prev.s === 'table') !== (next.s === 'table')) rtt.kids = undefined;
   if (isAssigned(next)) indexLeaf(w, ipa, next);
   w.t.acc.dirtyIpas.push(ipa);
   if (trace && w.t.on)
@@ -184,7 +230,7 @@ export function unfold(w: World, parent: Rtte, level: number, base: bigint, pa: 
         return parent satisfies never;
     }
   }
-  const rtt: Rtt = { level, base, pa, entries };
+  const rtt: Rtt = { level, base, pa, entries, gen: w.rmm.gen };
   if (parent.s === 'assigned' || parent.s === 'assigned_ns') {
     for (let i = 0; i < 512; i++) {
       const e = entries[i];

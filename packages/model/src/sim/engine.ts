@@ -156,6 +156,7 @@ export function createWorld(sc: Scenario, variant: Variant, trace: boolean, budg
     rmm: {
       realmState: 'NEW',
       root,
+      gen: 0,
       granules: new Map(),
       recs: new Map(),
       byPfn: new Map(),

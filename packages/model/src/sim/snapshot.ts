@@ -10,13 +10,24 @@
 import type { Rtt, Rtte, VcpuState, World } from './world.js';
 import { Tracer } from './world.js';
 
+/** The indexes of `r`'s entries that are tables (cached on the table until setRtte() changes it). */
+function kidsOf(r: Rtt): number[] {
+  if (r.kids !== undefined) return r.kids;
+  const kids: number[] = [];
+  const entries = r.entries;
+  for (let i = 0; i < entries.length; i++) if ((entries[i] as Rtte).s === 'table') kids.push(i);
+  r.kids = kids;
+  return kids;
+}
+
 function cloneRtt(r: Rtt): Rtt {
   const entries = r.entries.slice();
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i] as Rtte;
-    if (e.s === 'table') entries[i] = { s: 'table', rtt: cloneRtt(e.rtt) };
+  const kids = kidsOf(r);
+  for (const i of kids) {
+    const e = entries[i] as Extract<Rtte, { s: 'table' }>;
+    entries[i] = { s: 'table', rtt: cloneRtt(e.rtt) };
   }
-  return { level: r.level, base: r.base, pa: r.pa, entries, key: r.key };
+  return { level: r.level, base: r.base, pa: r.pa, entries, key: r.key, kids, tree: r.tree };
 }
 
 function cloneVcpu(v: VcpuState): VcpuState {
@@ -35,8 +46,32 @@ function cloneVcpu(v: VcpuState): VcpuState {
   };
 }
 
-/** A copy of `w` that shares nothing mutable with it, with tracer `t` (the copy's own). */
+/** Generations of Worlds (RmmState.gen): every copy takes a new one, and so does its original. */
+let lastGen = 0;
+
+/**
+ * Whether copies share RTT tables until they change them (true; a test turns it off to check that
+ * sharing changes no result).
+ */
+let shareTables = true;
+export function setTableSharing(on: boolean): void {
+  shareTables = on;
+}
+
+/**
+ * A copy of `w` that shares nothing mutable with it, with tracer `t` (the copy's own). RTT tables
+ * are shared until one of the two Worlds changes them (setRtte() copies them then): both take a
+ * new generation, so neither changes a shared table in place.
+ */
 export function cloneWorld(w: World, t: Tracer): World {
+  let root = w.rmm.root;
+  let gen = 0;
+  if (shareTables) {
+    w.rmm.gen = ++lastGen;
+    gen = ++lastGen;
+  } else {
+    root = cloneRtt(root);
+  }
   const byPfn = new Map<number, number | number[]>();
   for (const [k, v] of w.rmm.byPfn) byPfn.set(k, typeof v === 'number' ? v : v.slice());
   const recs = new Map<number, World['rmm']['recs'] extends Map<number, infer R> ? R : never>();
@@ -63,7 +98,8 @@ export function cloneWorld(w: World, t: Tracer): World {
     prng: w.prng.clone(),
     rmm: {
       realmState: w.rmm.realmState,
-      root: cloneRtt(w.rmm.root),
+      root,
+      gen,
       granules: new Map(w.rmm.granules),
       recs,
       byPfn,
@@ -125,8 +161,32 @@ function localKey(r: Rtt): string {
 }
 
 function rttKey(r: Rtt, out: string[]): void {
-  out.push(localKey(r));
-  for (const e of r.entries) if (e.s === 'table') rttKey(e.rtt, out);
+  if (r.tree === undefined) {
+    const sub: string[] = [localKey(r)];
+    for (const i of kidsOf(r)) rttKey((r.entries[i] as Extract<Rtte, { s: 'table' }>).rtt, sub);
+    r.tree = sub.join('');
+  }
+  out.push(r.tree);
+}
+
+const h = (v: bigint): string => v.toString(16);
+
+function vcpuKey(v: VcpuState, out: string[]): void {
+  out.push(`${v.id}m${v.memcache.map(h).join('.')}f${h(v.fault.esr)}.${h(v.fault.far)}.${h(v.fault.hpfar)}`);
+  const e = v.lastExit;
+  out.push(
+    e === null ? 'e-' : `e${e.reason}.${h(e.ripasBase)}.${h(e.ripasTop)}.${e.ripas}.${h(e.gprs0)}`,
+    'g',
+  );
+  for (const r of sortedKeys(v.regs)) out.push(`${r}=${h(v.regs.get(r) ?? 0n)}.`);
+  const run = v.run;
+  out.push(`x${run.exitReason ?? '-'}`);
+  const mf = run.memoryFault;
+  out.push(mf === null ? '-' : `${h(mf.flags)}.${h(mf.gpa)}.${h(mf.size)}`);
+  const io = run.mmio;
+  out.push(io === null ? '-' : `${h(io.physAddr)}.${io.len}.${io.isWrite ? 1 : 0}.${h(io.data)}`);
+  const p = v.mmioReadPending;
+  out.push(p === null ? '-;' : `${p.srt}.${p.len};`);
 }
 
 /**
@@ -144,10 +204,14 @@ export function stateKey(w: World): string {
   out.push(';R');
   for (const k of sortedKeys(w.rmm.recs)) {
     const r = w.rmm.recs.get(k);
-    if (r !== undefined)
-      out.push(
-        `${k}:${r.enterFlags}:${r.enterGprs0.toString(16)}:${r.lastExitEsr?.toString(16) ?? '-'}:${r.lastExitUnprotected ? 1 : 0}:${r.setRipas === null ? '-' : JSON.stringify(r.setRipas, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString(16) : v))},`,
-      );
+    if (r === undefined) continue;
+    const sr = r.setRipas;
+    out.push(
+      `${k}:${r.enterFlags}:${r.enterGprs0.toString(16)}:${r.lastExitEsr?.toString(16) ?? '-'}:${r.lastExitUnprotected ? 1 : 0}:`,
+      sr === null
+        ? '-,'
+        : `${sr.base.toString(16)}.${sr.top.toString(16)}.${sr.addr.toString(16)}.${sr.ripas}.${sr.changeDestroyed ? 1 : 0}${sr.exited ? 1 : 0},`,
+    );
   }
   out.push(';A');
   for (const r of w.kvm.privateAttr) out.push(`${r.start.toString(16)}-${r.end.toString(16)},`);
@@ -157,21 +221,7 @@ export function stateKey(w: World): string {
   out.push(';V');
   for (const k of sortedKeys(w.kvm.vcpus)) {
     const v = w.kvm.vcpus.get(k);
-    if (v !== undefined)
-      out.push(
-        JSON.stringify(
-          [
-            v.id,
-            v.memcache,
-            v.fault,
-            v.lastExit,
-            [...v.regs].sort((a, b) => a[0] - b[0]),
-            v.run,
-            v.mmioReadPending,
-          ],
-          (_k, x: unknown) => (typeof x === 'bigint' ? x.toString(16) : x),
-        ),
-      );
+    if (v !== undefined) vcpuKey(v, out);
   }
   out.push(';W', sortedKeys(w.kvm.warnedOnce).join('|'));
   out.push(';H');

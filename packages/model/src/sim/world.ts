@@ -35,6 +35,15 @@ export interface Rtt {
    * setRtte() clears it, and nothing else changes entries after a table is built.
    */
   key?: string | undefined;
+  /** Indexes of the entries that are tables, cached with `key` (cleared with it). */
+  kids?: number[] | undefined;
+  /** The key of this table and every table below it, cached; setRtte() clears it along the path. */
+  tree?: string | undefined;
+  /**
+   * Which World may change this table in place: its RmmState.gen. Copies of a World share their
+   * tables until one changes them (setRtte() copies a table it does not own, and the path to it).
+   */
+  gen?: number | undefined;
 }
 
 export type GranuleState = 'delegated' | 'rd' | 'rtt' | 'data';
@@ -66,6 +75,8 @@ export interface RmmState {
   /** The RMM's realm state (TF-RMM REALM_NEW, REALM_ACTIVE, REALM_SYSTEM_OFF). */
   realmState: 'NEW' | 'ACTIVE' | 'SYSTEM_OFF';
   root: Rtt;
+  /** The generation that owns tables this World may change in place (see Rtt.gen). */
+  gen: number;
   /** Granule states by PFN (number keys: Map lookups on bigint keys are several times slower). */
   granules: Map<number, GranuleState>;
   recs: Map<number, RecState>;
