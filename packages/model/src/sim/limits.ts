@@ -31,8 +31,12 @@ export const NOT_MODELLED: readonly ModelLimit[] = [
     why: 'TF-RMM 9a7f8ef4\u2019s default build never yields on the fault-path commands [@tf-rmm-rtt_map.c:51-65]; the kernel\u2019s retry loops are modelled, and a loop that cannot progress is reported as a livelock.',
   },
   {
-    what: 'Concurrency beyond the mmu_seq window',
-    why: "Other vCPUs and the VMM run only at the one point where ordering changes a fault's outcome: between the mmu_seq sample and kvm_fault_lock() (interleave 'after_mmu_seq').",
+    what: 'Concurrency other than at the two fault windows',
+    why: "Other vCPUs, the VMM and the host run between steps, or inside a fault at one of the two points where the vCPU holds no lock and ordering changes the outcome: after the mmu_seq sample and after the page lookup, both before kvm_fault_lock() (interleave 'after_mmu_seq', 'after_page_lookup') [@linux-mmu.c:1858; @linux-mmu.c:1885; @linux-mmu.c:2004-2008]. A step run in a window runs to its end: two faults stopped in windows never resume crosswise, and the explorer opens only an access's first fault's windows (not a retry's). Work under kvm_fault_lock() and inside an MMU-notifier invalidation is atomic.",
+  },
+  {
+    what: 'Page reclaim (swap) and the migration entry',
+    why: "The host kernel's own step is page migration, done in one step: try_to_migrate_one() and remove_migration_ptes() with nothing in between (a GUP there would wait on the migration entry). Swapping a page out and in is not modelled.",
   },
   {
     what: 'kvm_gmem_get_pfn() failures (e.g. -EHWPOISON) and HWPOISON from GUP',
