@@ -589,6 +589,7 @@ function scenarios(args: readonly string[], io: Io, engine: Engine | undefined):
 
 /** Where an interleaved step runs, in words. */
 const INTERLEAVE_AT: Readonly<Record<WindowPoint, string>> = {
+  before_mmu_seq: 'before the mmu_seq sample',
   after_mmu_seq: 'between the mmu_seq sample and kvm_fault_lock()',
   after_page_lookup: 'between the page lookup and kvm_fault_lock()',
 };
@@ -1086,7 +1087,7 @@ function mutationsCommand(args: readonly string[], io: Io): number {
   for (const m of MUTATIONS) {
     out.push(m.name, `  ${m.description}`, `  removes: ${notes.mark(m.removes)}`);
     out.push(
-      `  breaks invariant ${m.breaks.join(', ')}; e.g. realmfault explore --scenario ${m.example.scenario} --variant ${m.example.variant} --mutation ${m.name}`,
+      `  breaks invariant ${m.breaks.join(', ')}; e.g. realmfault explore --scenario ${m.example.scenario} --variant ${m.example.variant}${m.example.bound === undefined ? '' : ` --bound ${m.example.bound}`} --mutation ${m.name}`,
       '',
     );
   }

@@ -125,7 +125,7 @@ describe('realmfault mutations', () => {
     for (const m of MUTATIONS) {
       expect(r.out).toContain(`${m.name}\n  ${m.description}\n  removes: [`);
       expect(r.out).toContain(
-        `e.g. realmfault explore --scenario ${m.example.scenario} --variant ${m.example.variant} --mutation ${m.name}`,
+        `e.g. realmfault explore --scenario ${m.example.scenario} --variant ${m.example.variant}${m.example.bound === undefined ? '' : ` --bound ${m.example.bound}`} --mutation ${m.name}`,
       );
     }
     expect(r.out).toMatch(/\nsources:\n/);

@@ -330,7 +330,7 @@ describe('parseScenario: bad input names the field and the expectation', () => {
     [
       'a bad interleave point',
       withStep({ guest: 'read', ipa: '0x0', interleave: { at: 'later', steps: [] } }),
-      'steps[0].interleave.at: expected one of after_mmu_seq, after_page_lookup, got "later"',
+      'steps[0].interleave.at: expected one of before_mmu_seq, after_mmu_seq, after_page_lookup, got "later"',
     ],
     [
       'two interleave blocks at one point',

@@ -162,6 +162,15 @@ export function gmem_abort(w: World, s2fd: S2FaultDesc): number {
   return call(w, 'gmem_abort', { fault_ipa: s2fd.fault_ipa }, () => {
     const vcpu = s2fd.vcpu;
     const g: Gpa = kvm_gpa_from_fault(w.geom.ipaBits, s2fd.fault_ipa);
+    // The gmemAttributeCheckAfterMmuSeq toggle: the sample first, in x86's order.
+    const sampleFirst = w.toggles.gmemAttributeCheckAfterMmuSeq;
+    let mmuSeq = 0;
+    if (sampleFirst) {
+      faultWindow(w, 'before_mmu_seq');
+      mmuSeq = w.kvm.mmuInvalidateSeq;
+      decide(w, 'gmem_abort', 'gmemAttributeCheckAfterMmuSeq: mmu_seq is sampled before the attribute check');
+      faultWindow(w, 'after_mmu_seq');
+    }
     const isPrivGfn = kvm_mem_is_private(w, g >> 12n);
     const isPrivFault = (g as bigint) === (s2fd.fault_ipa as bigint);
     if (
@@ -175,14 +184,16 @@ export function gmem_abort(w: World, s2fd: S2FaultDesc): number {
     let ret = topup_mmu_memcache(w, vcpu);
     if (ret !== 0) return ret;
     const gfn = g >> 12n;
-    const late = mutated(
-      w,
-      'mmu-seq-after-lookup',
-      'gmem_abort',
-      'mmu_seq is sampled after kvm_gmem_get_pfn()',
-    );
-    let mmuSeq = w.kvm.mmuInvalidateSeq;
-    if (!late) faultWindow(w, 'after_mmu_seq');
+    const late =
+      !sampleFirst &&
+      mutated(w, 'mmu-seq-after-lookup', 'gmem_abort', 'mmu_seq is sampled after kvm_gmem_get_pfn()');
+    if (!sampleFirst) {
+      faultWindow(w, 'before_mmu_seq');
+      if (!late) {
+        mmuSeq = w.kvm.mmuInvalidateSeq;
+        faultWindow(w, 'after_mmu_seq');
+      }
+    }
     const out = { pfn: asPfn(0n) };
     ret = kvm_gmem_get_pfn(w, gfn, out);
     if (ret !== 0) {
@@ -403,6 +414,7 @@ export function user_mem_abort(w: World, s2fd: S2FaultDesc): number {
       const ret = topup_mmu_memcache(w, s2fd.vcpu);
       if (ret !== 0) return ret;
     }
+    faultWindow(w, 'before_mmu_seq');
     const s2vi: S2VmaInfo = {
       vma_pagesize: PAGE_SIZE,
       gfn: 0n,

@@ -70,6 +70,12 @@ export interface Toggles {
    * v12 did; the v14 patches do not have the guard. Default false.
    */
   readonly nonGmemPrivateGuard: boolean;
+  /**
+   * gmem_abort() samples mmu_seq before the realm's attribute check, in the order x86 uses, so an
+   * attribute change that lands between them is caught. In no posted code: the fix the explorer's
+   * finding suggests. Default false.
+   */
+  readonly gmemAttributeCheckAfterMmuSeq: boolean;
 }
 export type ToggleName = keyof Toggles;
 export const DEFAULT_TOGGLES: Toggles = {
@@ -77,6 +83,7 @@ export const DEFAULT_TOGGLES: Toggles = {
   forceSharedWrite: false,
   rmmRevealsWriteOnPermissionFault: false,
   nonGmemPrivateGuard: false,
+  gmemAttributeCheckAfterMmuSeq: false,
 };
 
 /** Toggles that were renamed or withdrawn, with what to use instead (the parser names it). */
@@ -127,6 +134,15 @@ export const TOGGLE_INFO: readonly ToggleInfo[] = [
     description:
       "user_mem_abort() refuses (-EINVAL) a protected-IPA fault on a memslot without guest_memfd, as v12 did. Off: neither v14 nor the post-v14 mmu.c has such a guard — a memslot without guest_memfd sends every fault to user_mem_abort(), and v14 patch 37 refuses only kvm_phys_addr_ioremap() for realms — so such a fault reaches realm_map_protected() with the VMM's own host page.",
     source: '[@v12-24; @v14-37; @v14-mmu.c:2482; @post-v14-lp-mmu.c:2459]',
+    uncertain: false,
+  },
+  {
+    name: 'gmemAttributeCheckAfterMmuSeq',
+    default: false,
+    description:
+      "gmem_abort() samples mmu_seq first and checks the memory attributes after it, as x86's kvm_mmu_faultin_pfn() does, whose comment says the sequence number also catches a concurrent attribute change. In no posted code: v14 and the post-v14 mmu.c check the attributes first and sample mmu_seq after the memcache top-up, so a KVM_SET_MEMORY_ATTRIBUTES that completes in between is not seen and the fault maps a private page for a GFN that is now shared (the explorer's finding on invalidation-race, inferred from the code). Off: the code as posted.",
+    source:
+      '[@v14-mmu.c:1659-1685; @v14-mmu.c:1697; @post-v14-lp-mmu.c:1636-1674; @linux-x86-mmu.c:4675-4691]',
     uncertain: false,
   },
 ];
@@ -222,17 +238,18 @@ export type VmmStep =
   | { readonly actor: 'vmm'; readonly op: 'discard'; readonly gpa: Gpa; readonly size: bigint };
 
 /**
- * The points of a fault where the model lets other actors run (a "fault window"), named after
- * what has just happened in the faulting vCPU:
- * - `after_mmu_seq`: `mmu_seq = kvm->mmu_invalidate_seq` was sampled
- *   (kvm_s2_fault_get_vma_info() [@linux-mmu.c:1858], gmem_abort() [@linux-mmu.c:1613]);
+ * The points of a fault where the model lets other actors run (a "fault window"), in the order
+ * the code reaches them; the vCPU holds no lock at any of them:
+ * - `before_mmu_seq`: after the memcache top-up (and, in gmem_abort(), after the realm's attribute
+ *   check [@v14-mmu.c:1659-1685]), before `mmu_seq = kvm->mmu_invalidate_seq` is sampled;
+ * - `after_mmu_seq`: the sample was taken (kvm_s2_fault_get_vma_info() [@linux-mmu.c:1858],
+ *   gmem_abort() [@linux-mmu.c:1613]);
  * - `after_page_lookup`: the page was looked up (__kvm_faultin_pfn() [@linux-mmu.c:1885],
  *   kvm_gmem_get_pfn() [@linux-mmu.c:1617]), before kvm_fault_lock() and the
  *   mmu_invalidate_retry() check under it [@linux-mmu.c:2004-2008; @linux-mmu.c:1636-1637].
- * Between them the vCPU holds no lock, so an invalidation can land in either.
  */
-export type WindowPoint = 'after_mmu_seq' | 'after_page_lookup';
-export const WINDOW_POINTS: readonly WindowPoint[] = ['after_mmu_seq', 'after_page_lookup'];
+export type WindowPoint = 'before_mmu_seq' | 'after_mmu_seq' | 'after_page_lookup';
+export const WINDOW_POINTS: readonly WindowPoint[] = ['before_mmu_seq', 'after_mmu_seq', 'after_page_lookup'];
 
 /**
  * Steps that run inside the first fault of a guest access, at one of its windows

@@ -262,6 +262,7 @@ export function describeStep(s: Step): string {
 
 /** What the trace says when a fault window opens for a scenario's `interleave` block. */
 export const WINDOW_DECISION: Readonly<Record<WindowPoint, string>> = {
+  before_mmu_seq: 'another actor runs before the mmu_seq sample',
   after_mmu_seq: 'another actor runs between the mmu_seq sample and kvm_fault_lock()',
   after_page_lookup: 'another actor runs between the page lookup and kvm_fault_lock()',
 };

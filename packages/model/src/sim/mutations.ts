@@ -22,8 +22,11 @@ export interface MutationInfo {
   readonly removes: string;
   /** The invariant(s) (src/sim/invariants.ts) a counterexample is expected to break. */
   readonly breaks: readonly number[];
-  /** A built-in scenario on which the explorer finds a counterexample, and the variant. */
-  readonly example: { readonly scenario: string; readonly variant: Variant };
+  /**
+   * A built-in scenario on which the explorer finds a counterexample with the mutation and none
+   * without it, the variant, and the bound when it is not the default.
+   */
+  readonly example: { readonly scenario: string; readonly variant: Variant; readonly bound?: number };
 }
 
 export const MUTATIONS: readonly MutationInfo[] = [
@@ -49,7 +52,7 @@ export const MUTATIONS: readonly MutationInfo[] = [
       "gmem_abort() skips the realm's attribute check (is_priv_gfn != is_priv_fault → KVM_EXIT_MEMORY_FAULT, -EFAULT): a private-alias fault on a GFN whose attribute is shared maps a guest_memfd page behind the VMM's back.",
     removes: '[@v14-mmu.c:1659-1680; @post-v14-lp-mmu.c:1636-1657]',
     breaks: [6],
-    example: { scenario: 'invalidation-race', variant: 'post-v14-review' },
+    example: { scenario: 'private-fault-shared-attr', variant: 'post-v14-review' },
   },
   {
     name: 'notifier-skips-shared-unmap',
@@ -65,7 +68,9 @@ export const MUTATIONS: readonly MutationInfo[] = [
       'kvm_arch_post_set_memory_attributes() does not call kvm_unmap_gfn_range(): after KVM_SET_MEMORY_ATTRIBUTES the alias whose attribute no longer applies stays mapped — a private page stays mapped after the GFN became shared.',
     removes: '[@v14-mmu.c:2787-2800; @post-v14-lp-mmu.c:2764-2777]',
     breaks: [6],
-    example: { scenario: 'invalidation-race', variant: 'post-v14-review' },
+    // Bound 0: with a window, invalidation-race breaks invariant 6 without any mutation (the
+    // attribute check runs before the mmu_seq sample: TOGGLE_INFO gmemAttributeCheckAfterMmuSeq).
+    example: { scenario: 'invalidation-race', variant: 'post-v14-review', bound: 0 },
   },
 ];
 
