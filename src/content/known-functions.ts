@@ -27,6 +27,20 @@ const EMULATE = 'arch/arm64/include/asm/kvm_emulate.h';
 export const KNOWN_FUNCTIONS: readonly KnownFunction[] = [
   // Kernel: the fault path around the mirrored functions.
   {
+    name: 'kvm_mem_is_private',
+    file: 'include/linux/kvm_host.h',
+    tree: 'linux',
+    source: '[@linux-kvm_host.h:2549-2552]',
+    note: 'whether a GFN has the PRIVATE memory attribute',
+  },
+  {
+    name: 'kvm_mmu_faultin_pfn',
+    file: 'arch/x86/kvm/mmu/mmu.c',
+    tree: 'linux',
+    source: '[@linux-x86-mmu.c:4665-4782]',
+    note: "x86's counterpart of the page lookup in a fault, named for comparison",
+  },
+  {
     name: 'kvm_gpa_from_fault',
     file: EMULATE,
     tree: 'linux',

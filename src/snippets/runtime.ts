@@ -17,7 +17,7 @@
  */
 import { transform } from 'sucrase';
 import * as model from '@realmfault/model';
-import type { RunOptions, RunResult, Scenario } from '@realmfault/model';
+import type { ExploreOptions, ExploreResult, RunOptions, RunResult, Scenario } from '@realmfault/model';
 
 /** What stopped a snippet, with the line in the reader's code where one is known. */
 export interface SnippetProblem {
@@ -57,6 +57,8 @@ export const SNIPPET_LIMITS = {
   traces: 4,
   /** Trace events kept per trace. */
   traceEvents: 5_000,
+  /** Distinct states an explore() call may reach (ExploreLimitExceeded beyond). */
+  exploreStates: 20_000,
 } as const;
 
 /** The only module a snippet may import. */
@@ -246,7 +248,13 @@ export function runSnippet(code: string, evaluate: Evaluate, lineOf: LineOf): Sn
     };
   const isClass = (f: unknown): boolean =>
     typeof f === 'function' && /^class\b/.test(Function.prototype.toString.call(f));
-  const exported: Record<string, unknown> = { ...model, runScenario };
+  // The explorer too runs within limits: at most SNIPPET_LIMITS.exploreStates states.
+  const explore = (scenario: Scenario, options: ExploreOptions = {}): ExploreResult =>
+    model.explore(scenario, {
+      ...options,
+      maxStates: Math.min(options.maxStates ?? SNIPPET_LIMITS.exploreStates, SNIPPET_LIMITS.exploreStates),
+    });
+  const exported: Record<string, unknown> = { ...model, runScenario, explore };
   for (const [name, v] of Object.entries(exported)) {
     if (typeof v === 'function' && !isClass(v)) {
       const wrapped = atCallSite(v as (...args: unknown[]) => unknown);
