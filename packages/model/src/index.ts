@@ -17,8 +17,16 @@ export * from './decode/index.js';
 export * from './scenario/parse.js';
 export { scenarioJsonSchema, EXAMPLE_SCENARIO } from './scenario/parse-schema.js';
 export { TOGGLE_INFO } from './scenario/types.js';
-export { runScenario, validateScenario, describeStep, DEFAULT_BUDGET } from './sim/engine.js';
-export type { RunOptions } from './sim/engine.js';
+export {
+  runScenario,
+  validateScenario,
+  describeStep,
+  DEFAULT_BUDGET,
+  initialWorld,
+  step,
+} from './sim/engine.js';
+export type { RunOptions, StepOutcome } from './sim/engine.js';
+export type { World } from './sim/world.js';
 export { StepBudgetExceeded, ModelInvariantError } from './sim/errors.js';
 export { ERRNO, errnoName, formatCRet } from './sim/errno.js';
 export type { ErrnoName } from './sim/errno.js';

@@ -5,7 +5,9 @@ import {
   MUTATIONS,
   explore,
   getBuiltinScenario,
+  initialWorld,
   parseScenario,
+  step,
   runScenario,
   scenarioActors,
   type Json,
@@ -302,5 +304,35 @@ describe('table sharing between world copies', () => {
     expect(rttWalk(c, 0x4688_0000n).e.s).toBe('assigned');
     expect(rttWalk(w, 0x4688_0000n).e.s).not.toBe('assigned');
     expect(stateKey(w)).toBe(before);
+  });
+});
+
+describe('step(world, action): the pure stepping API', () => {
+  for (const name of ['explicit-private-to-shared', 'two-vcpus-same-page', 'seed-post-v14-anon-private'])
+    it(`folding step() over ${name} gives runScenario()'s summaries and violations, and leaves each World as it was`, () => {
+      const sc = getBuiltinScenario(name);
+      const run = runScenario(sc, { trace: false });
+      let w = initialWorld(sc);
+      const summaries: unknown[] = [];
+      const violations: unknown[] = [];
+      sc.steps.forEach((s, i) => {
+        const before = stateKey(w);
+        const out = step(w, s, i);
+        expect(stateKey(w)).toBe(before);
+        summaries.push(out.summary);
+        violations.push(...out.violations);
+        w = out.world;
+      });
+      expect(summaries).toEqual(run.steps);
+      expect(violations).toEqual(run.violations);
+    });
+
+  it('traces a step when asked: the same events runScenario records for it', () => {
+    const sc = getBuiltinScenario('private-first-touch');
+    const full = runScenario(sc);
+    const out = step(initialWorld(sc), stepOf(sc.steps, 0), 0, { trace: true });
+    const first = full.trace.findIndex((e) => e.type === 'step' && e.index === 0);
+    const next = full.trace.findIndex((e) => e.type === 'step' && e.index === 1);
+    expect(out.trace).toEqual(full.trace.slice(first, next));
   });
 });

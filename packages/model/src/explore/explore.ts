@@ -28,21 +28,20 @@ import { scenarioToJson } from '../scenario/parse.js';
 import type { Scenario, Step, Variant, WindowPoint } from '../scenario/types.js';
 import { toVariant, VARIANTS } from '../scenario/types.js';
 import {
-  activateRealm,
-  createWorld,
   describeStep,
+  initialWorld,
   runScenario,
-  runStepOrLivelock,
+  step,
   validateScenario,
   withWindowPolicy,
   type WindowPolicy,
 } from '../sim/engine.js';
 import { modelBroken } from '../sim/errors.js';
-import { checkInvariants, INVARIANTS } from '../sim/invariants.js';
+import { INVARIANTS } from '../sim/invariants.js';
 import { isMutationName, MUTATION_NAMES, type MutationName } from '../sim/mutations.js';
 import type { InvariantNo, RunResult, Violation } from '../sim/result.js';
-import { cloneWorld, quietTracer, stateKey } from '../sim/snapshot.js';
-import { newAcc, type World } from '../sim/world.js';
+import { stateKey } from '../sim/snapshot.js';
+import type { World } from '../sim/world.js';
 
 export interface ExploreOptions {
   /** Overrides the scenario's variant. */
@@ -206,7 +205,6 @@ function runAction(
   budgetLeft: number,
   stepIndex: number,
 ): ActionRun {
-  const w = cloneWorld(world, quietTracer(ACTION_BUDGET));
   const pos = node.pos.slice();
   const busy = new Set<number>([a]);
   const blocks = new Map<Step, { at: WindowPoint; steps: Step[] }[]>();
@@ -246,15 +244,13 @@ function runAction(
       if (b !== undefined) busy.delete(b);
     },
   };
-  w.t.acc = newAcc();
-  withWindowPolicy(policy, () => runStepOrLivelock(w, first));
+  const out = withWindowPolicy(policy, () => step(world, first, stepIndex, { budget: ACTION_BUDGET }));
   const rebuild = (s: Step): Step => {
     const bl = blocks.get(s);
     if (bl === undefined || s.actor !== 'guest' || (s.op !== 'read' && s.op !== 'write')) return s;
     return { ...s, interleave: bl.map((b) => ({ at: b.at, steps: b.steps.map(rebuild) })) };
   };
-  const violations = checkInvariants(w, stepIndex);
-  return { world: w, pos, step: rebuild(first), nested, stepsRun, violations };
+  return { world: out.world, pos, step: rebuild(first), nested, stepsRun, violations: out.violations };
 }
 
 /** The next window-choice script after `script`, given the options seen running it; null when done. */
@@ -299,8 +295,7 @@ export function explore(scenario: Scenario, opts: ExploreOptions = {}): ExploreR
   const actors = scenarioActors(sc);
   const total = actors.reduce((n, a) => n + a.steps.length, 0);
 
-  const w0 = createWorld(sc, variant, false, ACTION_BUDGET);
-  activateRealm(w0);
+  const w0 = initialWorld(sc, { variant, budget: ACTION_BUDGET });
   const newNode = (pos: readonly number[], pre: number): Node => ({
     pos,
     pre,

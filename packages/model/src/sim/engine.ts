@@ -18,6 +18,7 @@ import { checkInvariants } from './invariants.js';
 import type { RunResult, StepSummary, Violation } from './result.js';
 import { hex, type TraceEvent } from './trace.js';
 import { decide, newAcc, Tracer, type Rtte, type StepAcc, type VcpuState, type World } from './world.js';
+import { cloneWorld } from './snapshot.js';
 
 export interface RunOptions {
   /** Overrides `scenario.variant`. */
@@ -418,13 +419,8 @@ function stepSummary(r: OpResult, acc: StepAcc): StepSummary {
   return sum as StepSummary;
 }
 
-/**
- * Run a scenario under a variant (default: the scenario's own). Never throws for behaviour of the
- * code it models; throws RangeError/TypeError for bad model-API input, ModelInvariantError for an
- * impossible state and StepBudgetExceeded when the work budget runs out.
- */
-export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResult {
-  validateScenario(scenario);
+/** The variant and budget a run asked for, checked. */
+function runSettings(scenario: Scenario, opts: RunOptions): { variant: Variant; budget: number } {
   const asked = opts.variant ?? scenario.variant;
   const variant = toVariant(asked);
   if (variant === undefined)
@@ -432,6 +428,71 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
   const budget = opts.budget ?? DEFAULT_BUDGET;
   if (!Number.isSafeInteger(budget) || budget <= 0)
     throw new RangeError(`budget: expected a positive integer, got ${String(budget)}`);
+  return { variant, budget };
+}
+
+/** Run step `s` as step `index` on `w` (which it changes): trace, outcome, invariants, summary. */
+function applyStep(w: World, s: Step, index: number): { summary: StepSummary; violations: Violation[] } {
+  w.t.acc = newAcc();
+  if (w.t.on) w.t.ev({ type: 'step', index, what: describeStep(s) });
+  const r = runStepOrLivelock(w, s);
+  const acc = w.t.acc;
+  if (w.t.on) w.t.ev({ type: 'outcome', index, outcome: r.outcome });
+  const violations: Violation[] = [];
+  for (const v of checkInvariants(w, index)) {
+    violations.push(v);
+    if (w.t.on) w.t.ev({ type: 'violation', invariant: v.invariant, message: v.message });
+  }
+  return { summary: stepSummary(r, acc), violations };
+}
+
+/**
+ * The World a scenario's steps start from: created, with the realm activated (the setup of
+ * runScenario()). Treat it as a value: step() never changes the World it is given.
+ */
+export function initialWorld(scenario: Scenario, opts: RunOptions = {}): World {
+  validateScenario(scenario);
+  const { variant, budget } = runSettings(scenario, opts);
+  const w = createWorld(scenario, variant, opts.trace ?? false, budget);
+  activateRealm(w);
+  return w;
+}
+
+/** What step() returns: the new World, the step's summary, its violations and its trace. */
+export interface StepOutcome {
+  readonly world: World;
+  readonly summary: StepSummary;
+  readonly violations: readonly Violation[];
+  readonly trace: readonly TraceEvent[];
+}
+
+/**
+ * The pure stepping API: run `s` (as step `index`) on a copy of `world` and return the copy with
+ * what happened; `world` itself is unchanged, so a caller can try several steps from one World
+ * (the explorer does). The copy shares RTT tables with `world` until it changes them
+ * (src/sim/snapshot.ts). Same World and step, same result.
+ */
+export function step(
+  world: World,
+  s: Step,
+  index = 0,
+  opts: { readonly trace?: boolean; readonly budget?: number } = {},
+): StepOutcome {
+  const events: TraceEvent[] | null = opts.trace === true ? [] : null;
+  const w = cloneWorld(world, new Tracer(events, opts.budget ?? DEFAULT_BUDGET));
+  const { summary, violations } = applyStep(w, s, index);
+  return { world: w, summary, violations, trace: events ?? [] };
+}
+
+/**
+ * Run a scenario under a variant (default: the scenario's own). Never throws for behaviour of the
+ * code it models; throws RangeError/TypeError for bad model-API input, ModelInvariantError for an
+ * impossible state and StepBudgetExceeded when the work budget runs out. The same as folding
+ * step() over the steps from initialWorld(), on one World it owns (no copies).
+ */
+export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResult {
+  validateScenario(scenario);
+  const { variant, budget } = runSettings(scenario, opts);
   const w = createWorld(scenario, variant, opts.trace ?? true, budget);
   if (w.t.on) w.t.ev({ type: 'step', index: -1, what: `setup: create and activate the realm (${variant})` });
   activateRealm(w);
@@ -439,16 +500,9 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
   const steps: StepSummary[] = [];
   const violations: Violation[] = [];
   scenario.steps.forEach((s, i) => {
-    w.t.acc = newAcc();
-    if (w.t.on) w.t.ev({ type: 'step', index: i, what: describeStep(s) });
-    const r = runStepOrLivelock(w, s);
-    const acc = w.t.acc;
-    if (w.t.on) w.t.ev({ type: 'outcome', index: i, outcome: r.outcome });
-    for (const v of checkInvariants(w, i)) {
-      violations.push(v);
-      if (w.t.on) w.t.ev({ type: 'violation', invariant: v.invariant, message: v.message });
-    }
-    steps.push(stepSummary(r, acc));
+    const r = applyStep(w, s, i);
+    violations.push(...r.violations);
+    steps.push(r.summary);
   });
   return { variant, steps, violations, trace: w.t.events ?? [] };
 }
