@@ -402,8 +402,15 @@ export function explore(scenario: Scenario, opts: ExploreOptions = {}): ExploreR
     const cx: Scenario = {
       ...sc,
       name: `${sc.name}-invariant-${inv}`,
-      description:
-        `Found by realmfault explore (${variant}${mutations.length > 0 ? `, mutations: ${mutations.join(', ')}` : ''}, bound ${bound}): after step ${steps.length - 1}, invariant ${inv} breaks. ${sc.description}`.trim(),
+      description: counterexampleDescription(
+        sc.name,
+        variant,
+        mutations,
+        bound,
+        inv,
+        best.v.message,
+        steps.length,
+      ),
       steps,
     };
     const replay: RunResult = runScenario(cx, { trace: false });
@@ -443,6 +450,28 @@ export function explore(scenario: Scenario, opts: ExploreOptions = {}): ExploreR
     })),
     counterexamples,
   };
+}
+
+/** What a counterexample file says about itself: where it comes from and what it breaks, cited. */
+function counterexampleDescription(
+  from: string,
+  variant: Variant,
+  mutations: readonly MutationName[],
+  bound: number,
+  inv: InvariantNo,
+  message: string,
+  actions: number,
+): string {
+  const info = INVARIANTS.find((i) => i.no === inv);
+  const muts =
+    mutations.length > 0
+      ? `with the mutation${mutations.length > 1 ? 's' : ''} ${mutations.join(', ')}`
+      : 'with no mutation';
+  return (
+    `A counterexample realmfault explore found in ${from} (${variant}, ${muts}, bound ${bound}). ` +
+    `After step ${actions - 1}, invariant ${inv}${info === undefined ? '' : ` (${info.name})`} breaks: ${message}.` +
+    (info === undefined ? '' : ` The invariant: ${info.statement} ${info.source}`)
+  );
 }
 
 /** A step and, in brackets, what ran inside its windows. */
