@@ -132,11 +132,18 @@ function localKey(r: Rtt): string {
   const out: string[] = [`T${r.level}:${r.base.toString(16)}:${r.pa.toString(16)}[`];
   // Runs of equal entries are written once with a count: a fresh table is 512 equal entries.
   let prev = '';
+  let prevEntry: Rtte | null = null;
   let run = 0;
   const flush = (): void => {
     if (run > 0) out.push(run === 1 ? prev : `${prev}*${run}`, ',');
   };
   for (const e of r.entries) {
+    // Entries are immutable values, and a table built from one entry repeats the same object.
+    if (e === prevEntry) {
+      run++;
+      continue;
+    }
+    prevEntry = e;
     const k =
       e.s === 'table'
         ? 'T'
