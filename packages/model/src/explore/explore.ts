@@ -6,9 +6,9 @@
  * kernel (`host` steps) is one. A scenario's steps are split among them in file order, nested
  * `interleave` steps included (the explorer chooses the interleaving itself).
  *
- * Interleavings. An action runs one actor's next step. Inside a guest access, a fault reaches two
- * windows where the vCPU holds no lock (scenario/types.ts WindowPoint): after the mmu_seq sample
- * and after the page lookup, both before kvm_fault_lock(). At the first time each window opens,
+ * Interleavings. An action runs one actor's next step. Inside a guest access, a fault reaches three
+ * windows where the vCPU holds no lock (scenario/types.ts WindowPoint): before the mmu_seq sample,
+ * after it and after the page lookup, all before kvm_fault_lock(). At the first time each window opens,
  * the explorer may run another actor's next step there, to its end (it may open windows of its
  * own). That is exactly what a scenario's `interleave` blocks say, so
  * every path the explorer takes is an ordinary scenario, and a counterexample replays with

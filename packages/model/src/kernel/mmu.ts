@@ -5,7 +5,6 @@
  * the realm branches are modelled; KVM's own stage-2 page table, which a realm does not use, is not.
  */
 import type { Memslot, WindowPoint } from '../scenario/types.js';
-import type { MutationName } from '../sim/mutations.js';
 import {
   type Gpa,
   type Ipa,
@@ -90,12 +89,6 @@ export function mmu_invalidate_retry(w: World, mmuSeq: number): boolean {
   );
 }
 
-/** The retry check under kvm_fault_lock() in `fn`, unless the skip-mmu-invalidate-retry mutation removes it. */
-function checkRetry(w: World, fn: string, mmuSeq: number): boolean {
-  if (mutated(w, 'skip-mmu-invalidate-retry', fn, 'mmu_invalidate_retry() is not checked')) return false;
-  return mmu_invalidate_retry(w, mmuSeq);
-}
-
 /**
  * A fault window (scenario/types.ts WindowPoint): the vCPU holds no lock here, so other actors —
  * the scenario's `interleave` blocks, or the explorer's choices — may run.
@@ -103,13 +96,6 @@ function checkRetry(w: World, fn: string, mmuSeq: number): boolean {
 function faultWindow(w: World, point: WindowPoint): void {
   const hook = w.hooks.window;
   if (hook !== null) hook(point);
-}
-
-/** Whether a mutation (src/sim/mutations.ts) is on, traced as a decision of `fn` when it is. */
-function mutated(w: World, name: MutationName, fn: string, what: string): boolean {
-  if (!w.mutations.has(name)) return false;
-  decide(w, fn, `mutation ${name}: ${what}`);
-  return true;
 }
 
 /**
@@ -173,10 +159,10 @@ export function gmem_abort(w: World, s2fd: S2FaultDesc): number {
     }
     const isPrivGfn = kvm_mem_is_private(w, g >> 12n);
     const isPrivFault = (g as bigint) === (s2fd.fault_ipa as bigint);
-    if (
-      isPrivGfn !== isPrivFault &&
-      !mutated(w, 'gmem-abort-no-attribute-check', 'gmem_abort', 'the attribute check is skipped')
-    ) {
+    const skipCheck = isPrivGfn !== isPrivFault && w.mutations.has('gmem-abort-no-attribute-check');
+    if (skipCheck)
+      decide(w, 'gmem_abort', 'mutation gmem-abort-no-attribute-check: the attribute check is skipped');
+    if (isPrivGfn !== isPrivFault && !skipCheck) {
       decide(w, 'gmem_abort', `attribute mismatch: is_priv_gfn=${isPrivGfn} is_priv_fault=${isPrivFault}`);
       kvm_prepare_memory_fault_exit(w, vcpu, g, PAGE_SIZE, kvm_is_write_fault(vcpu), false, isPrivFault);
       return EFAULT;
@@ -184,9 +170,9 @@ export function gmem_abort(w: World, s2fd: S2FaultDesc): number {
     let ret = topup_mmu_memcache(w, vcpu);
     if (ret !== 0) return ret;
     const gfn = g >> 12n;
-    const late =
-      !sampleFirst &&
-      mutated(w, 'mmu-seq-after-lookup', 'gmem_abort', 'mmu_seq is sampled after kvm_gmem_get_pfn()');
+    const late = !sampleFirst && w.mutations.has('mmu-seq-after-lookup');
+    if (late)
+      decide(w, 'gmem_abort', 'mutation mmu-seq-after-lookup: mmu_seq is sampled after kvm_gmem_get_pfn()');
     if (!sampleFirst) {
       faultWindow(w, 'before_mmu_seq');
       if (!late) {
@@ -205,7 +191,10 @@ export function gmem_abort(w: World, s2fd: S2FaultDesc): number {
       mmuSeq = w.kvm.mmuInvalidateSeq;
       faultWindow(w, 'after_mmu_seq');
     }
-    if (checkRetry(w, 'gmem_abort', mmuSeq)) ret = EAGAIN;
+    const noRetry = w.mutations.has('skip-mmu-invalidate-retry');
+    if (noRetry)
+      decide(w, 'gmem_abort', 'mutation skip-mmu-invalidate-retry: mmu_invalidate_retry() is not checked');
+    if (!noRetry && mmu_invalidate_retry(w, mmuSeq)) ret = EAGAIN;
     else
       ret = realm_map_ipa(
         w,
@@ -284,12 +273,13 @@ function kvm_s2_fault_pin_pfn(w: World, s2fd: S2FaultDesc, s2vi: S2VmaInfo): num
   return call(w, 'kvm_s2_fault_pin_pfn', {}, () => {
     const ret = kvm_s2_fault_get_vma_info(w, s2fd, s2vi);
     if (ret !== 0) return ret;
-    const late = mutated(
-      w,
-      'mmu-seq-after-lookup',
-      'kvm_s2_fault_pin_pfn',
-      'mmu_seq is sampled after __kvm_faultin_pfn()',
-    );
+    const late = w.mutations.has('mmu-seq-after-lookup');
+    if (late)
+      decide(
+        w,
+        'kvm_s2_fault_pin_pfn',
+        'mutation mmu-seq-after-lookup: mmu_seq is sampled after __kvm_faultin_pfn()',
+      );
     if (!late) faultWindow(w, 'after_mmu_seq');
     s2vi.pfn = __kvm_faultin_pfn(w, s2fd.memslot, s2vi.gfn, s2fd.write, s2vi);
     faultWindow(w, 'after_page_lookup');
@@ -380,7 +370,14 @@ function kvm_s2_fault_map(w: World, s2fd: S2FaultDesc, s2vi: S2VmaInfo, prot: nu
     'kvm_s2_fault_map',
     () => ({ prot: hex(prot) }),
     () => {
-      if (checkRetry(w, 'kvm_s2_fault_map', s2vi.mmu_seq)) return 0;
+      const noRetry = w.mutations.has('skip-mmu-invalidate-retry');
+      if (noRetry)
+        decide(
+          w,
+          'kvm_s2_fault_map',
+          'mutation skip-mmu-invalidate-retry: mmu_invalidate_retry() is not checked',
+        );
+      if (!noRetry && mmu_invalidate_retry(w, s2vi.mmu_seq)) return 0;
       let mappingSize = s2vi.vma_pagesize;
       const granule = s2fd.perm ? permFaultGranule(s2fd.vcpu.fault.esr) : 0n;
       if (mappingSize === PAGE_SIZE) {
