@@ -13,8 +13,10 @@ import {
   MAX_REC_ENTRIES,
   runScenario,
   TOGGLE_INFO,
+  INVARIANTS as MODEL_INVARIANTS,
   VARIANT_INFO,
   VARIANTS,
+  type InvariantNo,
   type RunResult,
   type Scenario,
   type StepSummary,
@@ -86,7 +88,7 @@ export interface CompareRow {
 export interface ViolationRow {
   readonly variant: Variant;
   readonly step: number;
-  readonly invariant: 1 | 2 | 3;
+  readonly invariant: InvariantNo;
   readonly message: string;
 }
 
@@ -125,12 +127,10 @@ export interface ScenarioComparison {
   readonly toggles: readonly ToggleRow[];
 }
 
-/** Invariant names, as the model defines them (packages/model/src/sim/result.ts). */
-export const INVARIANTS: Readonly<Record<1 | 2 | 3, string>> = {
-  1: 'a protected granule is reachable through an NS entry',
-  2: 'an assigned protected entry is not on a delegated data granule',
-  3: 'a writable shared mapping of a read-only or multiply-backing page',
-};
+/** Invariant names, as the model defines them (INVARIANTS in packages/model/src/sim/invariants.ts). */
+export const INVARIANTS: Readonly<Record<InvariantNo, string>> = Object.fromEntries(
+  MODEL_INVARIANTS.map((i) => [i.no, i.name]),
+) as Record<InvariantNo, string>;
 
 const hex = (v: bigint): string => `0x${v.toString(16)}`;
 

@@ -120,7 +120,7 @@ describe('scenario page pieces', () => {
     const steps = describeSteps(name);
     expect(steps).toHaveLength(sc.steps.length);
     sc.steps.forEach((s, i) => {
-      const inter = 'interleave' in s ? s.interleave.steps.length : 0;
+      const inter = 'interleave' in s ? s.interleave.reduce((n, b) => n + b.steps.length, 0) : 0;
       expect(steps[i]?.interleaved).toHaveLength(inter);
     });
   });

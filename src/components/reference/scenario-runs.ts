@@ -10,6 +10,7 @@ import {
   getBuiltinScenario,
   runScenario,
   VARIANTS,
+  type InvariantNo,
   type Outcome,
   type Step,
   type Variant,
@@ -27,7 +28,7 @@ export interface StepOutcome {
 
 export interface VariantOutcome {
   readonly steps: readonly StepOutcome[];
-  readonly violations: readonly { readonly invariant: 1 | 2 | 3; readonly step: number }[];
+  readonly violations: readonly { readonly invariant: InvariantNo; readonly step: number }[];
 }
 
 export interface ScenarioRow {
@@ -98,7 +99,7 @@ export function describeSteps(name: string): StepDescription[] {
     text: describeStep(s),
     interleaved:
       s.actor === 'guest' && (s.op === 'read' || s.op === 'write') && s.interleave !== undefined
-        ? s.interleave.steps.map(describeStep)
+        ? s.interleave.flatMap((b) => b.steps.map((t) => `${b.at}: ${describeStep(t)}`))
         : [],
   }));
 }
