@@ -16,6 +16,12 @@ const SITE_ORIGINS = new Set(['http://localhost:4321', process.env['SITE_URL'] ?
 
 const ATTR = /\s(href|src|xlink:href)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/gi;
 const TAG = /<(a|area|link|script|img|source|iframe|use|image)\b[^>]*>/gi;
+/**
+ * Whether a URL fragment is widget state (`key=value`, `&`-separated) rather than an anchor.
+ * @param {string} fragment
+ */
+export const isStateFragment = (fragment) => /^[a-z]+=[^&]*(&[a-z]+=[^&]*)*$/i.test(fragment);
+
 const ID = /\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/gi;
 
 /** @type {Record<string, string>} */
@@ -130,6 +136,9 @@ export function checkLinks(root = 'dist') {
         }
         const fragment = url.hash.slice(1);
         if (fragment === '' || !target.endsWith('.html')) continue;
+        // `key=value&…`: a widget's state in a permalink (the playground's `#v=…&s=…`, the
+        // interleaving explorer's `#x=…&v=…`), read by the page's script, not an element id.
+        if (isStateFragment(fragment)) continue;
         let id;
         try {
           id = decodeURIComponent(fragment);
