@@ -43,6 +43,7 @@ const WIDGET_STYLES = [
     roots: ['rf-stepper', 'rf-rtt', 'rf-playground'],
   },
   { sheet: 'src/styles/widgets.css', rule: '.rf-decoder-stale', roots: ['rf-decoder', 'rf-fx'] },
+  { sheet: 'src/styles/interleavings.css', rule: '.rf-ix-counts', roots: ['rf-ix', 'rf-ix-table'] },
 ] as const;
 
 /** Whether the HTML has an element whose class list includes `cls`. */
