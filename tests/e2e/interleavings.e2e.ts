@@ -134,7 +134,7 @@ describe('Interleaving explorer', () => {
       PG,
     );
     const status = (await page.locator(`${PG} .rf-pg-status`).textContent()) ?? '';
-    expect(status).toContain('Ran invalidation-race-invariant-6 under post-v14-review');
+    expect(status).toContain('Ran invalidation-race-attributes-skip-unmap-invariant-6 under post-v14-review');
     expect(status).toContain(`Invariant violations: ${want[0]?.message ?? '?'}`);
     expect(problems).toEqual([]);
   });

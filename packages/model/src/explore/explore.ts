@@ -401,7 +401,8 @@ export function explore(scenario: Scenario, opts: ExploreOptions = {}): ExploreR
     for (let n: Node | null = best.from; n !== null && n.via !== null; n = n.parent) steps.unshift(n.via);
     const cx: Scenario = {
       ...sc,
-      name: `${sc.name}-invariant-${inv}`,
+      // Unique per exploration: the mutations are in the name (files are saved side by side).
+      name: `${sc.name}${mutations.map((m) => `-${m}`).join('')}-invariant-${inv}`,
       description: counterexampleDescription(
         sc.name,
         variant,
