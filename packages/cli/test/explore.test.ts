@@ -5,19 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MUTATIONS, MUTATION_NAMES } from '@realmfault/model';
-import { cli } from './run-cli.js';
+import { bad, cli } from './run-cli.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
-
-async function bad(argv: string[], message: string | RegExp) {
-  const r = await cli(argv);
-  expect(r.code).toBe(2);
-  expect(r.out).toBe('');
-  expect(r.err.split('\n')).toHaveLength(2);
-  expect(r.err).not.toMatch(/\n\s+at /);
-  if (typeof message === 'string') expect(r.err).toBe(`realmfault: ${message}\n`);
-  else expect(r.err).toMatch(message);
-}
 
 const ARGS = [
   'explore',

@@ -7,21 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { SOURCES, VARIANT_INFO, describeSource, type Scenario, type StepSummary } from '@realmfault/model';
 import { VERSION, type Engine, type EngineRunResult } from '../src/main.js';
-import { cli } from './run-cli.js';
+import { bad, cli } from './run-cli.js';
 import { readFileBounded, FileTooLarge } from '../src/io.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
-
-/** Bad input: exit 2, one line on stderr, nothing on stdout, no stack trace. */
-async function bad(argv: string[], message: string | RegExp, files = {}, engine?: Engine) {
-  const r = await cli(argv, files, engine);
-  expect(r.code).toBe(2);
-  expect(r.out).toBe('');
-  expect(r.err.split('\n')).toHaveLength(2);
-  expect(r.err).not.toMatch(/\n\s+at /);
-  if (typeof message === 'string') expect(r.err).toBe(`realmfault: ${message}\n`);
-  else expect(r.err).toMatch(message);
-}
 
 describe('realmfault --version, --help, geometry', () => {
   it('prints its version', async () => {
