@@ -7,7 +7,7 @@
  * `interleave` steps included (the explorer chooses the interleaving itself).
  *
  * Interleavings. An action runs one actor's next step. Inside a guest access, a fault reaches three
- * windows where the vCPU holds no lock (scenario/types.ts WindowPoint): before the mmu_seq sample,
+ * windows where it does not hold kvm->mmu_lock (scenario/types.ts WindowPoint): before the mmu_seq sample,
  * after it and after the page lookup, all before kvm_fault_lock(). At the first time each window opens,
  * the explorer may run another actor's next step there, to its end (it may open windows of its
  * own). That is exactly what a scenario's `interleave` blocks say, so

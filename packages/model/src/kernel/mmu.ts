@@ -90,7 +90,7 @@ export function mmu_invalidate_retry(w: World, mmuSeq: number): boolean {
 }
 
 /**
- * A fault window (scenario/types.ts WindowPoint): the vCPU holds no lock here, so other actors —
+ * A fault window (scenario/types.ts WindowPoint): the fault does not hold kvm->mmu_lock here (it takes it only in kvm_fault_lock()), so other actors —
  * the scenario's `interleave` blocks, or the explorer's choices — may run.
  */
 function faultWindow(w: World, point: WindowPoint): void {

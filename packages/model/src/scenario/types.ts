@@ -239,7 +239,8 @@ export type VmmStep =
 
 /**
  * The points of a fault where the model lets other actors run (a "fault window"), in the order
- * the code reaches them; the vCPU holds no lock at any of them:
+ * the code reaches them. At none of them does the fault hold kvm->mmu_lock, which it takes only in
+ * kvm_fault_lock(), so an invalidation or an attribute change can run there:
  * - `before_mmu_seq`: after the memcache top-up (and, in gmem_abort(), after the realm's attribute
  *   check [@v14-mmu.c:1659-1685]), before `mmu_seq = kvm->mmu_invalidate_seq` is sampled;
  * - `after_mmu_seq`: the sample was taken (kvm_s2_fault_get_vma_info() [@linux-mmu.c:1858],

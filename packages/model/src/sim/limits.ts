@@ -31,8 +31,8 @@ export const NOT_MODELLED: readonly ModelLimit[] = [
     why: 'TF-RMM 9a7f8ef4\u2019s default build never yields on the fault-path commands [@tf-rmm-rtt_map.c:51-65]; the kernel\u2019s retry loops are modelled, and a loop that cannot progress is reported as a livelock.',
   },
   {
-    what: 'Concurrency other than at the two fault windows',
-    why: "Other vCPUs, the VMM and the host run between steps, or inside a fault at one of the two points where the vCPU holds no lock and ordering changes the outcome: after the mmu_seq sample and after the page lookup, both before kvm_fault_lock() (interleave 'after_mmu_seq', 'after_page_lookup') [@linux-mmu.c:1858; @linux-mmu.c:1885; @linux-mmu.c:2004-2008]. A step run in a window runs to its end: two faults stopped in windows never resume crosswise, and the explorer opens only an access's first fault's windows (not a retry's). Work under kvm_fault_lock() and inside an MMU-notifier invalidation is atomic.",
+    what: 'Concurrency other than at the three fault windows',
+    why: "Other vCPUs, the VMM and the host run between steps, or inside a fault at one of the three points where the fault does not hold kvm->mmu_lock and ordering changes the outcome: before the mmu_seq sample, after it, and after the page lookup, all before kvm_fault_lock() (interleave 'before_mmu_seq', 'after_mmu_seq', 'after_page_lookup') [@v14-mmu.c:1659-1685; @linux-mmu.c:1858; @linux-mmu.c:1885; @linux-mmu.c:2004-2008]. A step run in a window runs to its end: two faults stopped in windows never resume crosswise, and the explorer opens only an access's first fault's windows (not a retry's). Work under kvm_fault_lock() and inside an MMU-notifier invalidation is atomic.",
   },
   {
     what: 'Page reclaim (swap) and the migration entry',
