@@ -69,7 +69,6 @@ export interface ExploreProgress {
   readonly states: number;
   readonly actions: number;
   readonly steps: number;
-  readonly pending: number;
 }
 
 /** The explorer ran out of its state budget; the message names the limit and how to raise it. */
@@ -327,7 +326,7 @@ export function explore(scenario: Scenario, opts: ExploreOptions = {}): ExploreR
   const progress = (): void => {
     if (actionsRun % progressEvery !== 0) return;
     if (opts.shouldStop?.() === true) throw new ExploreCancelled();
-    opts.onProgress?.({ states: seen.size, actions: actionsRun, steps: stepsRun, pending: 0 });
+    opts.onProgress?.({ states: seen.size, actions: actionsRun, steps: stepsRun });
   };
 
   /*
