@@ -1611,6 +1611,7 @@ const POST_V14_FILES: readonly CodeSource[] = [
 const TF_RMM_FILES: readonly CodeSource[] = [
   file(TF_RMM, 'tf-rmm-exit.c', 'runtime/core/exit.c'),
   file(TF_RMM, 'tf-rmm-handler.c', 'runtime/core/handler.c'),
+  file(TF_RMM, 'tf-rmm-smc-handler.h', 'runtime/include/smc-handler.h'),
   file(TF_RMM, 'tf-rmm-granule.c', 'runtime/rmi/granule.c'),
   file(TF_RMM, 'tf-rmm-realm.c', 'runtime/rmi/realm.c'),
   file(TF_RMM, 'tf-rmm-run.c', 'runtime/rmi/run.c'),
@@ -1682,6 +1683,14 @@ const MAINLINE_FILES: readonly CodeSource[] = [
   file(LINUX_STABLE, 'linux-rsi_smc.h', 'arch/arm64/include/asm/rsi_smc.h'),
   file(LINUX_STABLE, 'linux-rsi.c', 'arch/arm64/kernel/rsi.c'),
   file(LINUX_STABLE, 'linux-memory.h', 'arch/arm64/include/asm/memory.h'),
+  file(LINUX_STABLE, 'linux-arm.c', 'arch/arm64/kvm/arm.c'),
+  file(LINUX_STABLE, 'linux-trace_arm.h', 'arch/arm64/kvm/trace_arm.h'),
+  file(LINUX_STABLE, 'linux-trace-kvm.h', 'include/trace/events/kvm.h'),
+  file(LINUX_STABLE, 'linux-kvm_arm.h', 'arch/arm64/include/asm/kvm_arm.h'),
+  file(LINUX_STABLE, 'linux-kvm_asm.h', 'arch/arm64/include/asm/kvm_asm.h'),
+  file(LINUX_STABLE, 'linux-panic.c', 'kernel/panic.c'),
+  file(LINUX_STABLE, 'linux-bug.h', 'include/asm-generic/bug.h'),
+  file(LINUX_STABLE, 'linux-swiotlb.c', 'kernel/dma/swiotlb.c'),
 ];
 
 const QEMU_FILES: readonly CodeSource[] = [
@@ -1689,6 +1698,8 @@ const QEMU_FILES: readonly CodeSource[] = [
   file(QEMU, 'qemu-hostmem-ram.c', 'backends/hostmem-ram.c'),
   file(QEMU, 'qemu-physmem.c', 'system/physmem.c'),
   file(QEMU, 'qemu-mmap-alloc.c', 'util/mmap-alloc.c'),
+  file(QEMU, 'qemu-virtio.c', 'hw/virtio/virtio.c'),
+  file(QEMU, 'qemu-error-report.c', 'util/error-report.c'),
 ];
 
 const COMMITS: readonly CommitSource[] = [
@@ -1805,6 +1816,7 @@ export const LINE_COUNTS: Readonly<Record<string, number>> = {
   'post-v14-gw-0acb-rmi-exit.c': 178,
   'tf-rmm-exit.c': 1119,
   'tf-rmm-handler.c': 544,
+  'tf-rmm-smc-handler.h': 298,
   'tf-rmm-granule.c': 329,
   'tf-rmm-realm.c': 922,
   'tf-rmm-run.c': 619,
@@ -1845,4 +1857,14 @@ export const LINE_COUNTS: Readonly<Record<string, number>> = {
   'linux-rsi.c': 176,
   'linux-rsi_cmds.h': 162,
   'linux-pgtable-prot.h': 191,
+  'linux-arm.c': 3164,
+  'linux-trace_arm.h': 426,
+  'linux-trace-kvm.h': 442,
+  'linux-kvm_arm.h': 351,
+  'linux-kvm_asm.h': 413,
+  'linux-panic.c': 1263,
+  'linux-bug.h': 263,
+  'linux-swiotlb.c': 1901,
+  'qemu-virtio.c': 4500,
+  'qemu-error-report.c': 393,
 };
