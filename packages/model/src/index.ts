@@ -76,3 +76,23 @@ export type { MutationName, MutationInfo } from './sim/mutations.js';
 export { INVARIANTS } from './sim/invariants.js';
 export type { InvariantInfo } from './sim/invariants.js';
 export { WINDOW_POINTS } from './scenario/types.js';
+export * from './replay/types.js';
+export {
+  createReplay,
+  replayLog,
+  ReplayInputError,
+  SEED_LOG,
+  MAX_REPLAY_BYTES,
+  MAX_LINE_CHARS,
+  MAX_SHOWN_CHARS,
+  MAX_INFERRED_STEPS,
+  type Replay,
+} from './replay/replay.js';
+export {
+  formatRmmLogLine,
+  parseRmmLogLine,
+  RMM_HANDLERS,
+  rmmLogs,
+  type RmmLogCall,
+} from './replay/rmm-log.js';
+export { FUNCTION_PAGES } from './replay/formats.js';
