@@ -10,10 +10,15 @@ export interface Io {
   stderr(s: string): void;
   /** The file's bytes; rejects with a Node fs error (with `code`) or a FileTooLarge. */
   readFile(path: string): Promise<Uint8Array>;
+  /** Standard input's bytes, bounded like readFile (realmfault replay -). */
+  readStdin?(): Promise<Uint8Array>;
 }
 
 /** Files larger than this are not scenarios (the parser's own limit is 32 Mi characters). */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+/** What realmfault replay reads at most: the model's own limit (32 MiB of text). */
+export const REPLAY_INPUT_BYTES = 32 * 1024 * 1024;
 
 export class FileTooLarge extends Error {
   constructor(readonly limit: number) {
@@ -65,6 +70,7 @@ export function nodeIo(): Io {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
     readFile: (p) => readFileBounded(p),
+    readStdin: () => readFileBounded('/dev/stdin', REPLAY_INPUT_BYTES),
   };
 }
 

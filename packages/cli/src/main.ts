@@ -67,8 +67,10 @@ import {
 } from './cite.js';
 import { modelEngine, type Engine, type EngineRunResult } from './engine.js';
 import { readErrorReason, type Io } from './io.js';
+import { REPLAY_LIMIT_BYTES, replayBytes } from './replay.js';
 
 export { nodeIo, readFileBounded, type Io } from './io.js';
+export { formatReplay } from './replay.js';
 export { modelEngine, type Engine, type EngineRunResult } from './engine.js';
 
 export const VERSION = '0.1.0';
@@ -121,6 +123,9 @@ Usage:
   realmfault mutations [--json]                            the guards explore can remove
   realmfault toggles [--json]                              the toggles a scenario can set
   realmfault decode KIND VALUE [--ipa-bits N] [--json]     decode a value from a log
+  realmfault replay FILE|- [--ipa-bits N] [--variant VARIANT] [--episodes] [--json]
+                                                           read a whole log: every line decoded,
+                                                           fault episodes against the model
       KIND: ${DECODE_KINDS.join(' | ')}
   realmfault source REF... [--json] | --list [--json]      look up a source the texts cite
   realmfault geometry --ipa-bits N                         stage-2 geometry of a realm
@@ -184,6 +189,26 @@ reduction, each invariant's result and, for each broken one, the shortest counte
 its path, and the scenario file that replays it with realmfault run (--json: one object with
 "counterexamples": [ { "invariant", "message", "actions", "preemptions", "path", "scenario" } ]).
 Exit code 0 whether or not an invariant breaks; 2 for bad input or an exceeded limit.
+`,
+  replay: `Usage:
+  realmfault replay FILE [--ipa-bits N] [--variant ${VARIANT_CHOICES}] [--episodes] [--json]
+  realmfault replay - [same options]          (reads standard input)
+
+Reads a log: TF-RMM's RMI call log (SMC_RMI_… > RMI_… lines), KVM tracepoints as ftrace or
+trace-cmd report prints them (kvm_exit, kvm_entry, kvm_guest_fault, kvm_mmio, kvm_userspace_exit,
+kvm_vm_set_mem_attributes, …), host kernel messages (WARNING splats, kvm_err lines), the debug prints
+of the seed thread's fault-path functions, QEMU's error reports and debug prints, and the guest
+lines the seed quotes. Timestamps, CPU tags and syslog prefixes are allowed. Every line is printed
+with what it is, its values decoded (ESR, IPA → half, GPA and GFN, prot, RMI flags and range
+descriptors, RMI status), the model function and the site page it belongs to, and its sources;
+lines no format matches are printed as unrecognised, never dropped.
+
+Lines are grouped into fault episodes (a fault, the RMI commands and debug prints that follow, and
+how it ended). Each episode is compared with the model's run of the same access in a realm fresh
+from activation (--variant, default v14; --ipa-bits N, default 41): each divergence is printed with
+its possible explanations, and the model is run with each to say which match the log. Last, a
+scenario file inferred from the log. --episodes leaves out the lines; --json prints one object.
+At most ${String(REPLAY_LIMIT_BYTES / 1024 / 1024)} MiB are read. Exit code 0 whatever the log says; 2 for bad options or input too large.
 `,
   mutations: `Usage:
   realmfault mutations [--json]
@@ -298,6 +323,8 @@ async function dispatch(argv: readonly string[], io: Io, engine: Engine | undefi
       return mutationsCommand(rest, io);
     case 'decode':
       return decodeCommand(rest, io);
+    case 'replay':
+      return replayCommand(rest, io);
     case 'source':
       return source(rest, io);
     case 'geometry':
@@ -988,6 +1015,38 @@ function intOption(
       `--${name}: expected an integer ${min}…${max}, got ${typeof v === 'string' ? quote(v) : 'nothing'}`,
     );
   return Number(v);
+}
+
+async function replayCommand(args: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parse('replay', args, {
+    'ipa-bits': { type: 'string' },
+    variant: { type: 'string' },
+    episodes: { type: 'boolean' },
+    json: { type: 'boolean' },
+  });
+  if (positionals.length !== 1)
+    throw new UsageError(
+      positionals.length === 0
+        ? 'replay: expected a log FILE, or - for standard input, got neither'
+        : `replay: expected one log FILE (or -), got ${positionals.length} arguments`,
+    );
+  const path = positionals[0] ?? '';
+  const ipaBits = ipaBitsOption(values['ipa-bits']);
+  const variant = variantOption(values.variant);
+  let bytes: Uint8Array;
+  try {
+    bytes =
+      path === '-'
+        ? await (io.readStdin ?? (() => Promise.reject(new Error('standard input is not available'))))()
+        : await io.readFile(path);
+  } catch (e) {
+    throw new UsageError(`${path === '-' ? 'standard input' : path}: ${readErrorReason(e)}`);
+  }
+  return replayBytes(
+    bytes,
+    { path, ipaBits, variant, json: values.json === true, episodesOnly: values.episodes === true },
+    io,
+  );
 }
 
 async function exploreCommand(args: readonly string[], io: Io, engine: Engine | undefined): Promise<number> {

@@ -28,7 +28,7 @@ describe('realmfault --version, --help, geometry', () => {
     }
     await bad(
       ['help', 'frob'],
-      "help: expected one of run, scenarios, explore, mutations, toggles, decode, source, geometry, got 'frob'",
+      "help: expected one of run, scenarios, explore, replay, mutations, toggles, decode, source, geometry, got 'frob'",
     );
   });
 
