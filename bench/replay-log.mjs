@@ -12,7 +12,7 @@ export function benchLog(lines) {
     const ipa = (shared ? 0x10000000000 : 0) + page;
     const ts = (t += 0.000137).toFixed(6);
     const task = `  qemu-system-aar-4242    [00${i % 4}] d..1.  ${ts}:`;
-    out.push(`${task} kvm_exit: TRAP: HSR_EC: 0x0024 (DABT_LOW), PC: 0x0000000000000000`);
+    out.push(`${task} kvm_exit: IRQ: HSR_EC: 0x0000 (UNKNOWN), PC: 0x0000000000000000`);
     out.push(
       `${task} kvm_guest_fault: ipa 0x${ipa.toString(16)}, hsr 0x${shared ? '92000007' : '90000005'}, hxfar 00000000, pc 0000000000000000`,
     );

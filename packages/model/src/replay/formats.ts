@@ -343,11 +343,17 @@ function traceLine(event: string, body: string, ipaBits: number): Reading | null
       const ec = Number(m[2]);
       const info = ESR_EC_TABLE.find((e) => e.ec === ec);
       const known = EXCEPTION_TYPES.includes(type);
+      // For a REC, v14 traces the exit with kvm_rec_enter()'s return value, the RMI status of
+      // RMI_REC_ENTER (0 on success: ARM_EXCEPTION_IRQ), before handle_rec_exit() has copied the
+      // exit's ESR into the vCPU: so a realm's exits all read "IRQ: HSR_EC: 0x0000 (UNKNOWN)".
+      const realmShape = type === 'IRQ' && ec === 0;
       return {
         family: 'trace',
         format: 'trace-kvm_exit',
         title: 'kvm_exit',
-        reading: `The vCPU left the guest: ${known ? type : `exception type ${type}`}, EC ${hex(ec)} (${m[3] ?? ''}${info ? `: ${info.description}` : ''}). A realm's PC is not visible to the host.`,
+        reading: realmShape
+          ? 'The vCPU left the guest. For a realm this is what every exit prints in v14: the tracepoint gets RMI_REC_ENTER’s status (0, read as IRQ) and runs before handle_rec_exit() copies the exit’s ESR, so neither the type nor the EC says why the REC exited (inferred from the code).'
+          : `The vCPU left the guest: ${known ? type : `exception type ${type}`}, EC ${hex(ec)} (${m[3] ?? ''}${info ? `: ${info.description}` : ''}). For a realm in v14 these fields are not the exit’s: the EC is the previous exit’s (inferred from the code).`,
         values: [
           value(
             'type',
@@ -363,15 +369,24 @@ function traceLine(event: string, body: string, ipaBits: number): Reading | null
             ipaBits,
             info ? `${info.name}: ${info.description}` : 'not in the EC table',
           ),
-          value('PC', m[4] ?? '', null, ipaBits),
+          value(
+            'PC',
+            m[4] ?? '',
+            null,
+            ipaBits,
+            'KVM’s copy of the PC; rec_exit carries none, so for a REC it is not where the realm is',
+          ),
         ],
         fn: 'kvm_arch_vcpu_ioctl_run',
         page: '/concepts/run-loop/',
         sources: [
           TRACE_ARM('30-51'),
+          '[@linux-kvm_asm.h:16-31]',
           '[@linux-kvm_arm.h:321-332]',
-          '[@linux-kvm_asm.h:27-31]',
           '[@v14-arm.c:1452]',
+          v14('kvm_rec_enter'),
+          v14('handle_rec_exit'),
+          '[@tf-rmm-smc-rmi.h:1431-1489]',
         ],
         facts: { kind: 'exit', ec: type === 'TRAP' ? ec : null },
       };
@@ -383,11 +398,11 @@ function traceLine(event: string, body: string, ipaBits: number): Reading | null
         family: 'trace',
         format: 'trace-kvm_entry',
         title: 'kvm_entry',
-        reading: 'KVM enters the guest again (for a realm: RMI_REC_ENTER).',
+        reading: 'KVM enters the guest again; for a realm, kvm_rec_enter() issues RMI_REC_ENTER next.',
         values: [value('PC', m[1] ?? '', null, ipaBits)],
         fn: 'kvm_arch_vcpu_ioctl_run',
         page: '/concepts/run-loop/',
-        sources: [TRACE_ARM('15-28'), '[@v14-arm.c:1388]'],
+        sources: [TRACE_ARM('15-28'), '[@v14-arm.c:1388]', '[@v14-arm.c:1392]'],
         facts: { kind: 'entry' },
       };
     }
@@ -415,7 +430,14 @@ function traceLine(event: string, body: string, ipaBits: number): Reading | null
         ],
         fn: 'kvm_handle_guest_abort',
         page: pageOf('kvm_handle_guest_abort'),
-        sources: [TRACE_ARM('53-76'), '[@linux-mmu.c:2262]', v14('kvm_handle_guest_abort')],
+        sources: [
+          TRACE_ARM('53-76'),
+          '[@linux-mmu.c:2262]',
+          v14('kvm_handle_guest_abort'),
+          '[@tf-rmm-exit.c:215]',
+          '[@tf-rmm-exit.c:279-284]',
+          v14('handle_rec_exit'),
+        ],
         facts: { kind: 'fault', ipa, esr },
       };
     }
@@ -467,7 +489,9 @@ function traceLine(event: string, body: string, ipaBits: number): Reading | null
       const error = reason === 'error' || reason === 'restart';
       const name = error ? null : reason.startsWith('KVM_EXIT_') ? reason : null;
       const what = error
-        ? `KVM_RUN failed with errno ${String(code)}${code === 14 ? ' (EFAULT)' : code === 4 ? ' (EINTR)' : ''}`
+        ? code === 14
+          ? 'KVM_RUN returned -EFAULT: an error, or a KVM_EXIT_MEMORY_FAULT exit, which KVM_RUN also returns with -EFAULT; the tracepoint prints only the errno, so the VMM’s log says which'
+          : `KVM_RUN failed with errno ${String(code)}${code === 4 ? ' (EINTR: a signal; the VMM runs it again)' : code === 11 ? ' (EAGAIN)' : ''}`
         : name
           ? `KVM_RUN returned to the VMM with ${name}`
           : `KVM_RUN returned to the VMM with exit reason ${String(code)}${code === 39 ? ' (KVM_EXIT_MEMORY_FAULT, which the tracepoint has no name for)' : ''}`;
@@ -481,7 +505,7 @@ function traceLine(event: string, body: string, ipaBits: number): Reading | null
         values: [value('reason', reason, null, ipaBits), value('code', m[2] ?? '', null, ipaBits)],
         fn: 'kvm_arch_vcpu_ioctl_run',
         page: '/fault-path/exits/',
-        sources: ['[@linux-trace-kvm.h:12-40]', '[@linux-kvm_main.c:4479]'],
+        sources: ['[@linux-trace-kvm.h:12-40]', '[@linux-kvm_main.c:4479]', '[@linux-api.rst:7264-7267]'],
         facts: { kind: 'userspace-exit', reason, code, error: reason === 'error' },
       };
     }
@@ -542,7 +566,7 @@ function traceLine(event: string, body: string, ipaBits: number): Reading | null
         ],
         fn: 'kvm_vm_set_mem_attributes',
         page: pageOf('kvm_vm_set_mem_attributes'),
-        sources: ['[@linux-trace-kvm.h:362-386]', '[@linux-kvm_main.c:2563]', '[@linux-uapi-kvm.h]'],
+        sources: ['[@linux-trace-kvm.h:362-386]', '[@linux-kvm_main.c:2563]', '[@linux-uapi-kvm.h:1651]'],
         facts: { kind: 'attributes', start, end, attrs },
       };
     }

@@ -477,8 +477,10 @@ function compare(ep: Builder, run: ModelRun, hasRmmLog: boolean): Found[] {
   );
   const logSays = logKind !== 'unknown' ? logKind : mapped && ep.warn === null ? 'mapped' : null;
   if (logSays !== null) {
+    const efault = ep.outcome.errno === 14;
     const agree =
       logSays === modelKind ||
+      (logSays === 'error' && efault && modelKind === 'exit-to-vmm') ||
       (logSays === 'mapped' && modelKind === 'resumed') ||
       (logSays === 'warn' && modelKind === 'warn') ||
       (logSays === 'error' && modelKind === 'warn');
@@ -641,45 +643,57 @@ function finish(
   bytes: number,
 ): ReplayResult {
   const episodes: Builder[] = [];
-  let cur: Builder | null = null;
-  let pendingExit: number | null = null;
+  // Traces interleave vCPU threads: an episode belongs to the thread (ftrace's pid) that faulted.
+  // Lines without a thread (the RMM's console, dmesg) go to the episode touched last.
+  const open = new Map<string, Builder>();
+  const pendingExit = new Map<string, number>();
+  let last: Builder | null = null;
   const hasRmmLog = lines.some((l) => l.family === 'rmm');
-  const attach = (i: number): void => {
-    if (cur === null) return;
-    const l = lines[i];
-    if (l === undefined) return;
-    l.episode = cur.id;
-    cur.last = l.n;
+  const threadOf = (l: MutableLine): string | null =>
+    l.prefix?.pid !== undefined ? `pid ${String(l.prefix.pid)}` : null;
+  const current = (l: MutableLine): Builder | null => {
+    const t = threadOf(l);
+    return t === null ? last : (open.get(t) ?? null);
   };
-  const close = (): void => {
-    cur = null;
+  const attach = (b: Builder, l: MutableLine): void => {
+    l.episode = b.id;
+    b.last = Math.max(b.last, l.n);
+    last = b;
+  };
+  const close = (b: Builder): void => {
+    for (const [k, v] of open) if (v === b) open.delete(k);
+    if (last === b) last = null;
   };
   for (let i = 0; i < lines.length; i++) {
     const f = facts[i];
     const l = lines[i];
     if (l === undefined) continue;
+    const cur = current(l);
     if (f === null || f === undefined) {
-      if (cur !== null && l.family === 'kernel') attach(i);
+      if (cur !== null && l.family === 'kernel') attach(cur, l);
       continue;
     }
     switch (f.kind) {
       case 'fault': {
-        const c: Builder | null = cur;
         if (
-          c !== null &&
-          c.ipa === (f.ipa & ~0xfffn) &&
-          c.rmi.length === 0 &&
-          c.warn === null &&
-          c.prot === null
+          cur !== null &&
+          cur.ipa === (f.ipa & ~0xfffn) &&
+          cur.rmi.length === 0 &&
+          cur.warn === null &&
+          cur.prot === null
         ) {
-          attach(i);
-          if (c.fault.esr === null && f.esr !== null) c.fault = faultOf(c.fault.line, f.ipa, f.esr, ipaBits);
+          attach(cur, l);
+          if (cur.fault.esr === null && f.esr !== null)
+            cur.fault = faultOf(cur.fault.line, f.ipa, f.esr, ipaBits);
           break;
         }
-        const first = pendingExit ?? l.n;
+        if (cur !== null) close(cur);
+        const thread = threadOf(l) ?? 'console';
+        const exitLine = pendingExit.get(thread);
+        pendingExit.delete(thread);
         const b: Builder = {
           id: episodes.length + 1,
-          first,
+          first: exitLine ?? l.n,
           last: l.n,
           fault: faultOf(l.n, f.ipa, f.esr, ipaBits),
           ipa: f.ipa & ~0xfffn,
@@ -690,52 +704,57 @@ function finish(
           warn: null,
           outcome: UNKNOWN_OUTCOME,
         };
-        if (pendingExit !== null) {
-          const pl = lines[pendingExit - 1];
+        if (exitLine !== undefined) {
+          const pl = lines[exitLine - 1];
           if (pl) pl.episode = b.id;
         }
-        pendingExit = null;
         episodes.push(b);
-        cur = b;
-        attach(i);
+        open.set(thread, b);
+        attach(b, l);
         break;
       }
-      case 'exit':
+      case 'exit': {
         if (cur !== null) {
-          const c: Builder = cur;
-          if (c.outcome.kind === 'unknown')
-            c.outcome = {
+          if (cur.outcome.kind === 'unknown')
+            cur.outcome = {
               kind: 'resumed',
               line: l.n,
-              text: 'The vCPU ran again: the next exit follows (inferred from it).',
+              text: 'The vCPU ran again: its next exit follows (inferred from it).',
             };
-          close();
+          close(cur);
         }
-        pendingExit = f.ec === 0x24 || f.ec === 0x20 ? l.n : null;
+        const thread = threadOf(l) ?? 'console';
+        // A realm's exits all trace as IRQ / EC 0 in v14 (see the kvm_exit reading), so any exit may
+        // be the one a fault follows; a non-realm VM's says so in its EC.
+        if (f.ec === null || f.ec === 0x24 || f.ec === 0x20) pendingExit.set(thread, l.n);
+        else pendingExit.delete(thread);
         break;
+      }
       case 'entry':
         if (cur !== null) {
-          const c: Builder = cur;
-          attach(i);
-          c.outcome = { kind: c.warn ? 'warn' : 'resumed', line: l.n, text: 'KVM enters the guest again.' };
-          close();
+          attach(cur, l);
+          cur.outcome = {
+            kind: cur.warn ? 'warn' : 'resumed',
+            line: l.n,
+            text: 'KVM enters the guest again.',
+          };
+          close(cur);
         }
+        pendingExit.delete(threadOf(l) ?? 'console');
         break;
       case 'userspace-exit':
         if (cur !== null) {
-          const c: Builder = cur;
-          attach(i);
-          c.outcome = f.error
-            ? { kind: c.warn ? 'warn' : 'error', line: l.n, text: l.reading }
+          attach(cur, l);
+          cur.outcome = f.error
+            ? { kind: cur.warn ? 'warn' : 'error', line: l.n, text: l.reading, errno: f.code }
             : { kind: 'exit-to-vmm', line: l.n, text: l.reading };
-          close();
+          close(cur);
         }
         break;
       case 'rmi':
         if (cur !== null) {
-          const c: Builder = cur;
-          attach(i);
-          c.rmi.push({
+          attach(cur, l);
+          cur.rmi.push({
             line: l.n,
             cmd: f.cmd,
             status: f.status === null ? 'not logged' : `RMI_${f.status}`,
@@ -745,18 +764,17 @@ function finish(
         break;
       case 'map-args':
         if (cur !== null) {
-          const c: Builder = cur;
-          attach(i);
+          attach(cur, l);
           if (f.prot !== null) {
-            c.prot = hex(f.prot);
-            c.protLine = l.n;
+            cur.prot = hex(f.prot);
+            cur.protLine = l.n;
           }
           if (f.flags !== null) {
-            c.flags = hex(f.flags);
-            c.protLine ??= l.n;
+            cur.flags = hex(f.flags);
+            cur.protLine ??= l.n;
           }
           if (f.desc !== null)
-            c.rmi.push({
+            cur.rmi.push({
               line: l.n,
               cmd: f.fn === 'realm_map_non_secure' ? 'RMI_RTT_UNPROT_MAP' : 'RMI_RTT_DATA_MAP',
               status: 'not logged',
@@ -766,15 +784,14 @@ function finish(
         break;
       case 'warn':
         if (cur !== null) {
-          const c: Builder = cur;
-          attach(i);
-          c.warn = f.fn;
-          if (c.outcome.kind === 'unknown')
-            c.outcome = { kind: 'warn', line: l.n, text: `A WARN in ${f.fn ?? 'an unknown function'}().` };
+          attach(cur, l);
+          cur.warn = f.fn;
+          if (cur.outcome.kind === 'unknown')
+            cur.outcome = { kind: 'warn', line: l.n, text: `A WARN in ${f.fn ?? 'an unknown function'}().` };
         }
         break;
       case 'frame':
-        attach(i);
+        if (cur !== null) attach(cur, l);
         break;
       default:
         break;

@@ -116,6 +116,8 @@ export interface EpisodeOutcome {
   readonly kind: OutcomeKind;
   readonly line: number | null;
   readonly text: string;
+  /** For a failed KVM_RUN: the errno the tracepoint printed (14: EFAULT). */
+  readonly errno?: number;
 }
 
 export interface Explanation {
