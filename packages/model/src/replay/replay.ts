@@ -178,7 +178,21 @@ interface Builder {
   outcome: EpisodeOutcome;
 }
 
+const faults = new Map<string, Omit<EpisodeFault, 'line'>>();
+
+/** The fault an episode begins with; the decoding is shared between episodes of the same IPA and ESR. */
 function faultOf(line: number, ipa: bigint, esr: bigint | null, ipaBits: number): EpisodeFault {
+  const key = `${String(ipaBits)}|${ipa.toString(16)}|${esr === null ? '' : esr.toString(16)}`;
+  let f = faults.get(key);
+  if (f === undefined) {
+    if (faults.size > 65_536) faults.clear();
+    f = readFault(ipa, esr, ipaBits);
+    faults.set(key, f);
+  }
+  return { line, ...f };
+}
+
+function readFault(ipa: bigint, esr: bigint | null, ipaBits: number): Omit<EpisodeFault, 'line'> {
   const page = ipa & ~0xfffn;
   const d = decodeIpa(page, ipaBits);
   let dfsc: number | null = null;
@@ -210,7 +224,6 @@ function faultOf(line: number, ipa: bigint, esr: bigint | null, ipaBits: number)
     }
   }
   return {
-    line,
     ipa: hex(page),
     esr: esr === null ? null : hex(esr),
     half: d.half,

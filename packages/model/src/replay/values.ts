@@ -83,11 +83,14 @@ export function value(
   ipaBits: number,
   plain?: string,
 ): ReplayValue {
-  if (kind === null) return { name, text, kind: null, reading: plain ?? text, fields: [], notes: [] };
-  const key = `${kind}|${String(ipaBits)}|${name}|${text}`;
+  const key =
+    kind === null ? `|${name}|${text}|${plain ?? ''}` : `${kind}|${String(ipaBits)}|${name}|${text}`;
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
-  const v = decodeValue(name, text, kind, ipaBits);
+  const v =
+    kind === null
+      ? { name, text, kind: null, reading: plain ?? text, fields: [], notes: [] }
+      : decodeValue(name, text, kind, ipaBits);
   if (cache.size >= CACHE_MAX) cache.clear();
   cache.set(key, v);
   return v;
