@@ -90,6 +90,16 @@ describe('realmfault replay', () => {
     expect({ code, out, err }).toEqual({ code: 2, out: '', err: message });
   });
 
+  it('refuses a log over 32 MiB with one line', async () => {
+    const big = new Uint8Array(33 * 1024 * 1024).fill(0x61);
+    for (let i = 99; i < big.length; i += 100) big[i] = 0x0a;
+    const { code, out, err } = await cli(['replay', 'big.log'], { 'big.log': big });
+    expect({ code, out }).toEqual({ code: 2, out: '' });
+    expect(err).toMatch(
+      /^realmfault: replay input: \d+ characters is more than the 32 MiB the replay reads; cut the log to the part around the fault\n$/,
+    );
+  });
+
   it('refuses standard input where there is none', async () => {
     const io = capture();
     expect(await main(['replay', '-'], io)).toBe(2);
