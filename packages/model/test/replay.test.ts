@@ -228,14 +228,20 @@ describe('the seed thread’s log', () => {
   const r = replayLog(SEED_LOG);
   const at = (n: number): ReplayLine => r.lines[n - 1] as ReplayLine;
 
-  it('is the log the seed-timeline page shows, line for line', () => {
+  it('is the log the seed-timeline page shows, line for line, and its link to the replay carries it', async () => {
     const page = readFileSync(new URL('src/content/docs/conversions/seed-timeline.mdx', root), 'utf8');
     const blocks = [
       ...page.matchAll(/\{\/\* log: the seed [a-zA-Z]+ log[^*]*\*\/\}\n```text\n([\s\S]*?)```/g),
     ].map((m) => m[1]?.trimEnd() ?? '');
     expect(blocks).toHaveLength(3);
     expect(blocks.join('\n')).toBe(SEED_LOG);
-    expect(page).toContain('/playground/replay/');
+    // The page links the replay with the log in the link itself (deflate-raw, base64url).
+    const link = /\]\(\/playground\/replay\/#log=([A-Za-z0-9_-]+)&bits=41&v=v14\)/.exec(page);
+    expect(link).not.toBeNull();
+    const b64 = (link?.[1] ?? '').replace(/-/g, '+').replace(/_/g, '/');
+    const bytes = Uint8Array.from(atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4)), (c) => c.charCodeAt(0));
+    const body = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+    expect(await new Response(body).text()).toBe(SEED_LOG);
   });
 
   it('recognises every line', () => {
