@@ -224,6 +224,75 @@ describe('QEMU and the guest', () => {
   });
 });
 
+describe('QEMU trace events (the log backend: name, then the trace-events format)', () => {
+  const slot = printf(
+    'AddrSpace#%d Slot#%d flags=0x%x gpa=0x%llx size=0x%llx ua=0x%llx guest_memfd=%d guest_memfd_offset=0x%llx ret=%d',
+    0,
+    0,
+    4,
+    0x40000000n,
+    0x80000000n,
+    0xffff23e00000n,
+    23,
+    0n,
+    0,
+  );
+  const fault = printf('start 0x%llx size 0x%llx flags 0x%llx', 0x46880000n, 0x1000n, 8n);
+  const convert = printf('start 0x%llx size 0x%llx %s', 0x46880000n, 0x1000n, 'private_to_shared');
+  const runExit = printf('cpu_index %d, reason %d', 0, 39);
+
+  it('reads kvm_set_user_memory, kvm_memory_fault, kvm_convert_memory and kvm_run_exit', () => {
+    const r = replayLog(
+      [
+        `kvm_set_user_memory ${slot}`,
+        `kvm_memory_fault ${fault}`,
+        `kvm_convert_memory ${convert}`,
+        `kvm_run_exit ${runExit}`,
+      ].join('\n'),
+    );
+    expect(r.lines.map((l) => l.format)).toEqual([
+      'qemu-trace-kvm_set_user_memory',
+      'qemu-trace-kvm_memory_fault',
+      'qemu-trace-kvm_convert_memory',
+      'qemu-trace-kvm_run_exit',
+    ]);
+    expect(val(r.lines[0] as ReplayLine, 'flags')?.reading).toBe('KVM_MEM_GUEST_MEMFD');
+    expect(val(r.lines[1] as ReplayLine, 'flags')?.reading).toBe('KVM_MEMORY_EXIT_FLAG_PRIVATE');
+    expect(r.lines[2]?.reading).toContain('from private to shared');
+    expect(val(r.lines[3] as ReplayLine, 'reason')?.reading).toBe('KVM_EXIT_MEMORY_FAULT');
+  });
+
+  it('ends a private fault with QEMU’s memory-fault exit, which a VMM leaving memory shared at creation explains', () => {
+    const log = [
+      `kvm_set_user_memory ${slot.replace('ua=0xffff23e00000', 'ua=0xffff40000000')}`,
+      ftrace('kvm_exit', 'IRQ: HSR_EC: 0x0000 (UNKNOWN), PC: 0x0000000000000000'),
+      ftrace('kvm_guest_fault', 'ipa 0x46880000, hsr 0x90000005, hxfar 00000000, pc 0000000000000000'),
+      ftrace('kvm_userspace_exit', 'reason error (14)'),
+      `kvm_memory_fault ${fault}`,
+    ].join('\n');
+    const r = replayLog(log);
+    const ep = r.episodes[0];
+    expect(ep?.outcome).toMatchObject({ kind: 'exit-to-vmm', line: 5 });
+    expect(r.lines[4]?.episode).toBe(1);
+    const d = ep?.divergences.find((x) => x.severity === 'divergence');
+    expect(d?.expected).toContain('the access completes');
+    expect(
+      d?.explanations.find((x) => x.text.includes('left the guest_memfd memory shared'))?.check?.reproduces,
+    ).toBe(true);
+    expect(ep?.matchedBy).toHaveLength(1);
+    // The inferred scenario takes QEMU's memslot.
+    expect(r.scenario?.['memslots']).toEqual([
+      {
+        gpa: '0x40000000',
+        size: '0x80000000',
+        hva: '0xffff40000000',
+        guestMemfd: true,
+        backing: 'anon-private',
+      },
+    ]);
+  });
+});
+
 describe('the seed thread’s log', () => {
   const r = replayLog(SEED_LOG);
   const at = (n: number): ReplayLine => r.lines[n - 1] as ReplayLine;

@@ -60,7 +60,20 @@ export type Facts =
   | { readonly kind: 'frame'; readonly fn: string }
   | { readonly kind: 'unmap'; readonly ipa: bigint | null }
   | { readonly kind: 'attributes'; readonly start: bigint; readonly end: bigint; readonly attrs: bigint }
-  | { readonly kind: 'mmio'; readonly gpa: bigint; readonly write: boolean };
+  | { readonly kind: 'mmio'; readonly gpa: bigint; readonly write: boolean }
+  | {
+      readonly kind: 'vmm-memory-fault';
+      readonly gpa: bigint;
+      readonly size: bigint;
+      readonly private: boolean;
+    }
+  | {
+      readonly kind: 'memslot';
+      readonly gpa: bigint;
+      readonly size: bigint;
+      readonly hva: bigint;
+      readonly guestMemfd: boolean;
+    };
 
 const MIRRORED = new Set(MIRRORED_FUNCTIONS.map((f) => f.name));
 
@@ -946,6 +959,183 @@ function qemuLine(body: string, ipaBits: number): Reading | null {
 }
 
 // ---------------------------------------------------------------------------------------------
+// QEMU's trace events (the "log" backend prints `name fmt`: -trace 'kvm_*' or -d trace:…)
+// [@qemu-tracetool-log.py:27-41; @qemu-kvm-trace-events]
+
+/** KVM_EXIT_* by number [@linux-uapi-kvm.h:152-195]. */
+const KVM_EXIT_NAMES = [
+  'UNKNOWN',
+  'EXCEPTION',
+  'IO',
+  'HYPERCALL',
+  'DEBUG',
+  'HLT',
+  'MMIO',
+  'IRQ_WINDOW_OPEN',
+  'SHUTDOWN',
+  'FAIL_ENTRY',
+  'INTR',
+  'SET_TPR',
+  'TPR_ACCESS',
+  'S390_SIEIC',
+  'S390_RESET',
+  'DCR',
+  'NMI',
+  'INTERNAL_ERROR',
+  'OSI',
+  'PAPR_HCALL',
+  'S390_UCONTROL',
+  'WATCHDOG',
+  'S390_TSCH',
+  'EPR',
+  'SYSTEM_EVENT',
+  'S390_STSI',
+  'IOAPIC_EOI',
+  'HYPERV',
+  'ARM_NISV',
+  'X86_RDMSR',
+  'X86_WRMSR',
+  'DIRTY_RING_FULL',
+  'AP_RESET_HOLD',
+  'X86_BUS_LOCK',
+  'XEN',
+  'RISCV_SBI',
+  'RISCV_CSR',
+  'NOTIFY',
+  'LOONGARCH_IOCSR',
+  'MEMORY_FAULT',
+  'TDX',
+  'ARM_SEA',
+  'ARM_LDST64B',
+  'SNP_REQ_CERTS',
+];
+
+const RE_QEMU_TRACE =
+  /^(?:\d+@\d+\.\d+:)?(kvm_memory_fault|kvm_convert_memory|kvm_run_exit|kvm_set_user_memory) (.*)$/;
+const RE_Q_FAULT = /^start (0x[0-9a-f]+) size (0x[0-9a-f]+) flags (0x[0-9a-f]+)$/;
+const RE_Q_CONVERT = /^start (0x[0-9a-f]+) size (0x[0-9a-f]+) (shared_to_private|private_to_shared)$/;
+const RE_Q_RUN_EXIT = /^cpu_index (-?\d+), reason (\d+)$/;
+const RE_Q_MEMSLOT =
+  /^AddrSpace#(\d+) Slot#(\d+) flags=(0x[0-9a-f]+) gpa=(0x[0-9a-f]+) size=(0x[0-9a-f]+) ua=(0x[0-9a-f]+) guest_memfd=(-?\d+) guest_memfd_offset=(0x[0-9a-f]+) ret=(-?\d+)$/;
+
+function qemuTraceLine(body: string, ipaBits: number): Reading | null {
+  const m = RE_QEMU_TRACE.exec(body.trim());
+  if (!m) return null;
+  const event = m[1] ?? '';
+  const rest = m[2] ?? '';
+  const base = { family: 'qemu' as const, format: `qemu-trace-${event}`, title: `QEMU trace ${event}` };
+  switch (event) {
+    case 'kvm_memory_fault': {
+      const f = RE_Q_FAULT.exec(rest);
+      if (!f) return null;
+      const gpa = parseHex(f[1] ?? '') ?? 0n;
+      const size = parseHex(f[2] ?? '') ?? 0n;
+      const flags = parseHex(f[3] ?? '') ?? 0n;
+      const priv = (flags & 8n) !== 0n;
+      return {
+        ...base,
+        reading: `QEMU got KVM_EXIT_MEMORY_FAULT for GPA ${hex(gpa)}–${hex(gpa + size)}, a ${priv ? 'private' : 'shared'} access: it converts the range to ${priv ? 'private' : 'shared'} and runs the vCPU again.`,
+        values: [
+          value('start', f[1] ?? '', 'ipa', ipaBits),
+          value('size', f[2] ?? '', null, ipaBits, `${size.toString()} bytes`),
+          value(
+            'flags',
+            f[3] ?? '',
+            null,
+            ipaBits,
+            priv ? 'KVM_MEMORY_EXIT_FLAG_PRIVATE' : 'none: a shared access',
+          ),
+        ],
+        fn: 'kvm_convert_memory',
+        page: '/conversions/implicit/',
+        sources: [
+          '[@qemu-kvm-trace-events:38]',
+          '[@qemu-kvm-all.c:3316-3328]',
+          '[@linux-uapi-kvm.h:460]',
+          '[@linux-api.rst:7255-7267]',
+        ],
+        facts: { kind: 'vmm-memory-fault', gpa, size, private: priv },
+      };
+    }
+    case 'kvm_convert_memory': {
+      const c = RE_Q_CONVERT.exec(rest);
+      if (!c) return null;
+      const gpa = parseHex(c[1] ?? '') ?? 0n;
+      const size = parseHex(c[2] ?? '') ?? 0n;
+      return {
+        ...base,
+        reading: `QEMU converts GPA ${hex(gpa)}–${hex(gpa + size)} ${c[3] === 'private_to_shared' ? 'from private to shared' : 'from shared to private'}: KVM_SET_MEMORY_ATTRIBUTES, then a hole punched in the guest_memfd${c[3] === 'private_to_shared' ? '' : ' or the shared pages discarded'}.`,
+        values: [
+          value('start', c[1] ?? '', 'ipa', ipaBits),
+          value('size', c[2] ?? '', null, ipaBits, `${size.toString()} bytes`),
+          value('direction', c[3] ?? '', null, ipaBits),
+        ],
+        fn: 'kvm_convert_memory',
+        page: '/conversions/explicit/',
+        sources: ['[@qemu-kvm-trace-events:37]', '[@qemu-kvm-all.c:3057-3152]'],
+      };
+    }
+    case 'kvm_run_exit': {
+      const r = RE_Q_RUN_EXIT.exec(rest);
+      if (!r) return null;
+      const reason = Number(r[2]);
+      const name = KVM_EXIT_NAMES[reason];
+      return {
+        ...base,
+        reading: `vCPU ${r[1] ?? ''}'s KVM_RUN returned with exit reason ${String(reason)}${name ? ` (KVM_EXIT_${name})` : ''}.`,
+        values: [
+          value('cpu_index', r[1] ?? '', null, ipaBits),
+          value(
+            'reason',
+            r[2] ?? '',
+            null,
+            ipaBits,
+            name ? `KVM_EXIT_${name}` : 'not a KVM_EXIT_* value of Linux v7.1.8',
+          ),
+        ],
+        fn: null,
+        page: '/fault-path/exits/',
+        sources: ['[@qemu-kvm-trace-events:7]', '[@qemu-kvm-all.c:3235]', '[@linux-uapi-kvm.h:152-195]'],
+      };
+    }
+    case 'kvm_set_user_memory': {
+      const s = RE_Q_MEMSLOT.exec(rest);
+      if (!s) return null;
+      const flags = parseHex(s[3] ?? '') ?? 0n;
+      const gpa = parseHex(s[4] ?? '') ?? 0n;
+      const size = parseHex(s[5] ?? '') ?? 0n;
+      const hva = parseHex(s[6] ?? '') ?? 0n;
+      const gmem = (flags & 4n) !== 0n;
+      const names = [
+        flags & 1n ? 'KVM_MEM_LOG_DIRTY_PAGES' : '',
+        flags & 2n ? 'KVM_MEM_READONLY' : '',
+        gmem ? 'KVM_MEM_GUEST_MEMFD' : '',
+      ]
+        .filter(Boolean)
+        .join(' | ');
+      return {
+        ...base,
+        reading: `QEMU sets memslot ${s[2] ?? ''}: GPA ${hex(gpa)}–${hex(gpa + size)} at HVA ${hex(hva)}${gmem ? `, backed for private memory by guest_memfd ${s[7] ?? ''}` : ', without guest_memfd'}${s[9] !== '0' ? `; the ioctl returned ${s[9] ?? ''}` : ''}.`,
+        values: [
+          value('slot', s[2] ?? '', null, ipaBits),
+          value('flags', s[3] ?? '', null, ipaBits, names || 'none'),
+          value('gpa', s[4] ?? '', null, ipaBits),
+          value('size', s[5] ?? '', null, ipaBits, `${size.toString()} bytes`),
+          value('ua', s[6] ?? '', null, ipaBits, 'the HVA of the memslot’s first byte'),
+          value('guest_memfd', s[7] ?? '', null, ipaBits),
+          value('ret', s[9] ?? '', null, ipaBits),
+        ],
+        fn: null,
+        page: '/concepts/guest-memfd/',
+        sources: ['[@qemu-kvm-trace-events:22]', '[@qemu-kvm-all.c:395-398]', '[@linux-uapi-kvm.h:56-58]'],
+        ...(s[9] === '0' ? { facts: { kind: 'memslot' as const, gpa, size, hva, guestMemfd: gmem } } : {}),
+      };
+    }
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
 
 /** Read one message body; null when no recogniser knows it. */
 export function recognise(split: Split, ipaBits: number): Reading | null {
@@ -955,6 +1145,10 @@ export function recognise(split: Split, ipaBits: number): Reading | null {
   const c = t.charCodeAt(0);
   // Dispatch on the first character so that most lines meet one or two regular expressions.
   if (c === 0x53 /* S */ && t.startsWith('SMC_RMI_')) return rmmLine(t, ipaBits);
+  if (t.startsWith('kvm_') || (c >= 0x30 && c <= 0x39)) {
+    const q = qemuTraceLine(t, ipaBits);
+    if (q) return q;
+  }
   if (t.startsWith('kvm_')) {
     const colon = t.indexOf(': ');
     if (colon > 0) {

@@ -11,6 +11,7 @@ import { decodeIpa, decodeEsr } from '../decode/index.js';
 import { parseScenario } from '../scenario/parse.js';
 import { toVariant, VARIANTS, type Variant } from '../scenario/types.js';
 import { runScenario } from '../sim/engine.js';
+import type { TraceEvent } from '../sim/trace.js';
 import { readPrefix, recognise, type Facts, type Reading } from './formats.js';
 import { rmmLogs } from './rmm-log.js';
 import { hex } from './values.js';
@@ -270,6 +271,8 @@ interface Alternative {
   readonly toggles?: Record<string, boolean>;
   readonly vmmWritesFirst?: boolean;
   readonly isvWrite?: boolean;
+  /** Scenario `vmm` settings. */
+  readonly vmm?: Record<string, boolean>;
 }
 
 /** The alternatives a divergence may come from that the model can run, to see which reproduce the log. */
@@ -295,6 +298,13 @@ const ALTERNATIVES: readonly Alternative[] = [
     sources: ['[@tf-rmm-exit.c:275-280]'],
     applies: (f) => f.half === 'unprotected' && f.access !== 'read',
     isvWrite: true,
+  },
+  {
+    id: 'shared-at-creation',
+    text: 'The VMM left the guest_memfd memory shared when it created the memslot (KVM’s default attribute), so gmem_abort() finds the GFN shared and exits with KVM_EXIT_MEMORY_FAULT for the VMM to convert it.',
+    sources: ['[@v14 gmem_abort()]', '[@qemu-bd3bcf69]', '[@qemu-kvm-all.c:1612-1619]'],
+    applies: (f) => f.half === 'protected',
+    vmm: { gmemPrivateAtCreation: false },
   },
   {
     id: 'other-variant',
@@ -345,6 +355,7 @@ function scenarioFor(p: PredictionInput, name: string): Record<string, unknown> 
       },
     ],
     ...(p.alt?.toggles ? { toggles: p.alt.toggles } : {}),
+    ...(p.alt?.vmm ? { vmm: p.alt.vmm } : {}),
     steps,
   };
 }
@@ -363,9 +374,16 @@ function runPrediction(p: PredictionInput): ModelRun {
   let flags: string | null = null;
   let esr: string | null = null;
   const rmi: EpisodeRmiCall[] = [];
+  // The episode a log shows ends where KVM_RUN first returns to the VMM: later KVM_RUNs of the same
+  // access (after the VMM converted the page, say) are episodes of their own in a log.
+  let firstExit: Extract<TraceEvent, { type: 'exit_to_vmm' }> | null = null;
   for (const e of result.trace) {
     if (e.type === 'step') step = e.index;
-    if (step !== last) continue;
+    if (step !== last || firstExit !== null) continue;
+    if (e.type === 'exit_to_vmm') {
+      firstExit = e;
+      continue;
+    }
     if (e.type === 'rec_exit' && e.reason === 'RMI_EXIT_SYNC' && esr === null) esr = hex(e.esr);
     if (e.type === 'fn_enter' && e.fn === 'realm_map_ipa' && prot === null) prot = argHex(e.args['prot']);
     if (e.type === 'rmi_call') {
@@ -381,6 +399,23 @@ function runPrediction(p: PredictionInput): ModelRun {
   }
   const warn = summary?.warnings[0] ?? null;
   let outcome: EpisodeOutcome;
+  if (
+    firstExit !== null &&
+    firstExit.exitReason === 'KVM_EXIT_MEMORY_FAULT' &&
+    summary?.outcome === 'completed'
+  )
+    return {
+      rmi,
+      prot,
+      flags,
+      warn,
+      esr,
+      outcome: {
+        kind: 'exit-to-vmm',
+        line: null,
+        text: `KVM_RUN returns -EFAULT with KVM_EXIT_MEMORY_FAULT for GPA ${hex(firstExit.gpa ?? 0n)} (flags ${hex(firstExit.flags ?? 0n)}); the VMM converts the page and runs the vCPU again, and the access completes.`,
+      },
+    };
   switch (summary?.outcome) {
     case 'completed':
       outcome = {
@@ -659,6 +694,7 @@ function finish(
   // Traces interleave vCPU threads: an episode belongs to the thread (ftrace's pid) that faulted.
   // Lines without a thread (the RMM's console, dmesg) go to the episode touched last.
   const open = new Map<string, Builder>();
+  const memslots: { gpa: bigint; size: bigint; hva: bigint; guestMemfd: boolean }[] = [];
   const pendingExit = new Map<string, number>();
   let last: Builder | null = null;
   const hasRmmLog = lines.some((l) => l.family === 'rmm');
@@ -762,6 +798,8 @@ function finish(
             ? { kind: cur.warn ? 'warn' : 'error', line: l.n, text: l.reading, errno: f.code }
             : { kind: 'exit-to-vmm', line: l.n, text: l.reading };
           close(cur);
+          // -EFAULT may be a memory-fault exit: QEMU's next line (it has no thread) may say so.
+          if (f.error && f.code === 14) last = cur;
         }
         break;
       case 'rmi':
@@ -805,6 +843,18 @@ function finish(
         break;
       case 'frame':
         if (cur !== null) attach(cur, l);
+        break;
+      case 'vmm-memory-fault':
+        // QEMU's side of a KVM_EXIT_MEMORY_FAULT: the exit of the episode whose GFN it names.
+        if (cur !== null && BigInt(cur.fault.gpa) >= f.gpa && BigInt(cur.fault.gpa) < f.gpa + f.size) {
+          attach(cur, l);
+          if (cur.outcome.kind === 'unknown' || cur.outcome.kind === 'error')
+            cur.outcome = { kind: 'exit-to-vmm', line: l.n, text: l.reading };
+          close(cur);
+        }
+        break;
+      case 'memslot':
+        memslots.push(f);
         break;
       default:
         break;
@@ -978,7 +1028,7 @@ function finish(
     count[l.status]++;
     if (l.family) byFamily[l.family]++;
   }
-  const { scenario, notes } = inferScenario(built, ipaBits, variant);
+  const { scenario, notes } = inferScenario(built, ipaBits, variant, memslots);
   return {
     ipaBits,
     variant,
@@ -1011,6 +1061,7 @@ function inferScenario(
   episodes: readonly ReplayEpisode[],
   ipaBits: number,
   variant: Variant,
+  memslots: readonly { gpa: bigint; size: bigint; hva: bigint; guestMemfd: boolean }[],
 ): { scenario: Record<string, unknown> | null; notes: string[] } {
   const notes: string[] = [];
   if (episodes.length === 0)
@@ -1055,6 +1106,31 @@ function inferScenario(
   }
   if (slot === null)
     return { scenario: null, notes: ['Every fault in the log is outside the realm’s protected half.'] };
+  // A memslot the log shows (QEMU's kvm_set_user_memory) that holds every access replaces the default.
+  const sharedBit = 1n << BigInt(ipaBits - 1);
+  const used = steps.map((st) => BigInt(String(st['ipa'])) & (sharedBit - 1n));
+  const logged = memslots.find((m) => m.guestMemfd && used.every((g) => g >= m.gpa && g < m.gpa + m.size));
+  const memslot = logged
+    ? {
+        gpa: hex(logged.gpa),
+        size: hex(logged.size),
+        hva: hex(logged.hva),
+        guestMemfd: true,
+        backing: 'anon-private',
+      }
+    : {
+        gpa: hex(slot.base),
+        size: hex(slot.size),
+        hva: '0xffff23e00000',
+        guestMemfd: true,
+        backing: 'anon-private',
+      };
+  const slotNote =
+    notes.push(
+      logged
+        ? `The memslot is the one QEMU’s trace sets (GPA ${hex(logged.gpa)}, HVA ${hex(logged.hva)}); its memory is taken to be MAP_PRIVATE anonymous, QEMU’s default.`
+        : 'The memslot is the model’s default (one guest_memfd slot: GPA 0x40000000–0xC0000000, or the GiB around the faults), since the log shows none that holds every access.',
+    ) - 1;
   notes.push(
     'One guest access per fault episode, in log order; a shared page is made shared (set_memory_decrypted()) before its first access.',
     'Accesses whose syndrome hides WnR are run as reads; a conversion the log shows only through unmaps is not turned into steps.',
@@ -1073,7 +1149,17 @@ function inferScenario(
     variant,
     seed: 1,
     realm: { ipaBits },
-    memslots: [
+    memslots: [memslot],
+    steps,
+  };
+  // The inferred file must be one the parser accepts; a memslot from the log it refuses is replaced.
+  try {
+    parseScenario(scenario);
+  } catch (e) {
+    if (!logged) throw e;
+    notes[slotNote] =
+      `QEMU’s memslot (GPA ${hex(logged.gpa)}, HVA ${hex(logged.hva)}) is not one the model accepts (${e instanceof Error ? e.message : String(e)}), so the scenario uses the model’s default.`;
+    scenario.memslots = [
       {
         gpa: hex(slot.base),
         size: hex(slot.size),
@@ -1081,10 +1167,8 @@ function inferScenario(
         guestMemfd: true,
         backing: 'anon-private',
       },
-    ],
-    steps,
-  };
-  // The inferred file must be one the parser accepts.
-  parseScenario(scenario);
+    ];
+    parseScenario(scenario);
+  }
   return { scenario, notes };
 }

@@ -1700,6 +1700,8 @@ const QEMU_FILES: readonly CodeSource[] = [
   file(QEMU, 'qemu-mmap-alloc.c', 'util/mmap-alloc.c'),
   file(QEMU, 'qemu-virtio.c', 'hw/virtio/virtio.c'),
   file(QEMU, 'qemu-error-report.c', 'util/error-report.c'),
+  file(QEMU, 'qemu-kvm-trace-events', 'accel/kvm/trace-events'),
+  file(QEMU, 'qemu-tracetool-log.py', 'scripts/tracetool/backend/log.py'),
 ];
 
 const COMMITS: readonly CommitSource[] = [
@@ -1867,4 +1869,7 @@ export const LINE_COUNTS: Readonly<Record<string, number>> = {
   'linux-swiotlb.c': 1901,
   'qemu-virtio.c': 4500,
   'qemu-error-report.c': 393,
+  'qemu-kvm-trace-events': 39,
+  'qemu-tracetool-log.py': 54,
+  'qemu-kvm-all.c': 4499,
 };
