@@ -96,7 +96,7 @@ describe('realmfault replay', () => {
     const { code, out, err } = await cli(['replay', 'big.log'], { 'big.log': big });
     expect({ code, out }).toEqual({ code: 2, out: '' });
     expect(err).toMatch(
-      /^realmfault: replay input: \d+ characters is more than the 32 MiB the replay reads; cut the log to the part around the fault\n$/,
+      /^realmfault: replay input: more than 33554432 characters \(32 MiB of plain text\), the most the replay reads; cut the log to the part around the fault\n$/,
     );
   });
 

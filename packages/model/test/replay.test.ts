@@ -357,6 +357,11 @@ describe('the seed thread’s log', () => {
     const other = prot?.explanations.find((x) => x.text.includes('post-v14-review'));
     expect(other?.check?.reproduces).toBe(false);
     expect(ep?.matchedBy.some((m) => m.includes('forces W'))).toBe(true);
+    // The log's side of the outcome divergence is the mapping call it shows.
+    const outcome = ep?.divergences.find(
+      (d) => d.expected === 'realm_map_ipa() WARNs and KVM_RUN fails with EFAULT.',
+    );
+    expect(outcome?.line).toBe(9);
   });
 
   it('infers a scenario the parser accepts: the page made shared, then the access', () => {
@@ -500,7 +505,9 @@ describe('hostile and odd input', () => {
     const mb = 'a'.repeat(1024 * 1024);
     expect(() => {
       for (let i = 0; i <= MAX_REPLAY_BYTES / mb.length; i++) r.push(mb);
-    }).toThrow(/replay input: \d+ characters is more than the 32 MiB/);
+    }).toThrow(
+      /replay input: more than 33554432 characters \(32 MiB of plain text\), the most the replay reads/,
+    );
     expect(() => replayLog('', { ipaBits: 60 })).toThrow(
       new ReplayInputError('replay option ipaBits: expected an integer from 32 to 52, got 60'),
     );

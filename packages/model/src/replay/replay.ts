@@ -31,7 +31,10 @@ import type {
   ReplayResult,
 } from './types.js';
 
-/** The most a replay reads: 32 MiB of text. */
+/**
+ * The most a replay reads: 32 MiB. The CLI and the page check a file's size in bytes against it;
+ * the model counts characters (UTF-16 code units), never more than the bytes of UTF-8 text.
+ */
 export const MAX_REPLAY_BYTES = 32 * 1024 * 1024;
 /** Lines longer than this are kept, cut, and marked too long. */
 export const MAX_LINE_CHARS = 4096;
@@ -535,7 +538,12 @@ function compare(ep: Builder, run: ModelRun, hasRmmLog: boolean): Found[] {
     if (!agree)
       out.push({
         key: 'outcome',
-        line: ep.outcome.line,
+        // Where the log shows it: its outcome line, or the mapping call it shows instead.
+        line:
+          ep.outcome.line ??
+          ep.rmi.find((c) => /_MAP$/.test(c.cmd) && (c.status === 'RMI_SUCCESS' || c.status === 'not logged'))
+            ?.line ??
+          null,
         expected: run.outcome.text,
         observed:
           logSays === 'mapped'
@@ -595,8 +603,8 @@ export interface Replay {
   push(chunk: string): void;
   /** Lines read so far. */
   readonly lines: number;
-  /** UTF-16 code units read so far. */
-  readonly bytes: number;
+  /** Characters (UTF-16 code units) read so far. */
+  readonly chars: number;
   /** Finish: the last line, the episodes, the predictions, the inferred scenario. */
   end(): ReplayResult;
 }
@@ -622,7 +630,7 @@ export function createReplay(opts: ReplayOptions = {}): Replay {
   const lines: MutableLine[] = [];
   const facts: (Facts | null)[] = [];
   let rest = '';
-  let bytes = 0;
+  let chars = 0;
   let ended = false;
   let skipping = false;
   const take = (raw: string): void => {
@@ -634,10 +642,10 @@ export function createReplay(opts: ReplayOptions = {}): Replay {
     push(chunk: string) {
       if (ended) throw new ReplayInputError('replay: push() after end()');
       if (typeof chunk !== 'string') throw new ReplayInputError('replay input: expected text');
-      bytes += chunk.length;
-      if (bytes > MAX_REPLAY_BYTES)
+      chars += chunk.length;
+      if (chars > MAX_REPLAY_BYTES)
         throw new ReplayInputError(
-          `replay input: ${String(bytes)} characters is more than the ${String(MAX_REPLAY_BYTES / 1024 / 1024)} MiB the replay reads; cut the log to the part around the fault`,
+          `replay input: more than ${String(MAX_REPLAY_BYTES)} characters (${String(MAX_REPLAY_BYTES / 1024 / 1024)} MiB of plain text), the most the replay reads; cut the log to the part around the fault`,
         );
       let text: string;
       let start = 0;
@@ -664,14 +672,14 @@ export function createReplay(opts: ReplayOptions = {}): Replay {
     get lines() {
       return lines.length;
     },
-    get bytes() {
-      return bytes;
+    get chars() {
+      return chars;
     },
     end() {
       if (ended) throw new ReplayInputError('replay: end() called twice');
       ended = true;
       if (rest !== '') take(rest);
-      return finish(lines, facts, ipaBits, variant, bytes);
+      return finish(lines, facts, ipaBits, variant, chars);
     },
   };
 }
@@ -688,7 +696,7 @@ function finish(
   facts: readonly (Facts | null)[],
   ipaBits: number,
   variant: Variant,
-  bytes: number,
+  chars: number,
 ): ReplayResult {
   const episodes: Builder[] = [];
   // Traces interleave vCPU threads: an episode belongs to the thread (ftrace's pid) that faulted.
@@ -1036,7 +1044,7 @@ function finish(
     episodes: built,
     stats: {
       lines: lines.length,
-      bytes,
+      chars,
       recognised: count.recognised,
       unrecognised: count.unrecognised,
       binary: count.binary,

@@ -77,7 +77,7 @@ export interface ReplayLine {
   readonly fn: string | null;
   /** The site page that explains it (a path under the site root). */
   readonly page: string | null;
-  /** Citations, in the registry's syntax (`@tf-rmm-handler.c:198-282`). */
+  /** Citation groups, in the registry's syntax (`[@tf-rmm-handler.c:198-282]`, `[@v14 gmem_abort()]`). */
   readonly sources: readonly string[];
   /** The fault episode the line belongs to (1-based), or null. */
   readonly episode: number | null;
@@ -178,7 +178,8 @@ export interface ReplayEpisode {
 
 export interface ReplayStats {
   readonly lines: number;
-  readonly bytes: number;
+  /** UTF-16 code units read (characters; a byte count of ASCII text). */
+  readonly chars: number;
   readonly recognised: number;
   readonly unrecognised: number;
   readonly binary: number;
