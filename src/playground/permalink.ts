@@ -27,6 +27,17 @@ async function pipe(bytes: Uint8Array, stream: CompressionStream | Decompression
   return new Uint8Array(await new Response(body).arrayBuffer());
 }
 
+/** `text` as UTF-8, deflated (raw deflate) and base64url-encoded: the data part of a permalink. */
+export async function deflateToBase64Url(text: string): Promise<string> {
+  return toBase64Url(await pipe(new TextEncoder().encode(text), new CompressionStream('deflate-raw')));
+}
+
+/** The text deflateToBase64Url encoded. Throws when the data is not base64url, not deflate-raw or not UTF-8. */
+export async function inflateFromBase64Url(data: string): Promise<string> {
+  const bytes = await pipe(fromBase64Url(data), new DecompressionStream('deflate-raw'));
+  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+}
+
 export interface PlaygroundLink {
   readonly json: string;
   /** "v14", "post-v14-review", or null for the scenario's own. */
@@ -35,9 +46,7 @@ export interface PlaygroundLink {
 
 /** The hash (with its leading #) for a scenario and variant choice. */
 export async function encodeLink(link: PlaygroundLink): Promise<string> {
-  const data = toBase64Url(
-    await pipe(new TextEncoder().encode(link.json), new CompressionStream('deflate-raw')),
-  );
+  const data = await deflateToBase64Url(link.json);
   return `#${link.variant === null ? '' : `v=${encodeURIComponent(link.variant)}&`}s=${data}`;
 }
 
@@ -50,10 +59,10 @@ export async function decodeLink(hash: string): Promise<PlaygroundLink | null> {
   const data = params.get('s');
   if (data === null || data === '') return null;
   try {
-    const bytes = await pipe(fromBase64Url(data), new DecompressionStream('deflate-raw'));
+    const json = await inflateFromBase64Url(data);
     const v = params.get('v');
     return {
-      json: new TextDecoder('utf-8', { fatal: true }).decode(bytes),
+      json,
       variant: v === null ? null : (LINK_VARIANT_ALIASES[v] ?? v),
     };
   } catch {

@@ -44,6 +44,7 @@ const WIDGET_STYLES = [
   },
   { sheet: 'src/styles/widgets.css', rule: '.rf-decoder-stale', roots: ['rf-decoder', 'rf-fx'] },
   { sheet: 'src/styles/interleavings.css', rule: '.rf-ix-counts', roots: ['rf-ix', 'rf-ix-table'] },
+  { sheet: 'src/styles/replay.css', rule: '.rf-rp-viewport', roots: ['rf-rp'] },
 ] as const;
 
 /** Whether the HTML has an element whose class list includes `cls`. */
