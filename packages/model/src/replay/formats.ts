@@ -6,7 +6,7 @@
  */
 import { MIRRORED_FUNCTIONS } from '../sim/functions.js';
 import { ESR_EC_TABLE } from '../decode/index.js';
-import { parseRmmLogLine, RMM_ARG_NAMES, rmmLogs } from './rmm-log.js';
+import { parseRmmLogLine, RMM_ARG_NAMES, RMM_STATUS_STRINGS, rmmLogs } from './rmm-log.js';
 import { hex, parseHex, value } from './values.js';
 import type { LinePrefix, LogFamily, ReplayValue } from './types.js';
 
@@ -273,64 +273,12 @@ function rmmLine(body: string, ipaBits: number): Reading | null {
   };
 }
 
-const RMM_STATUS_INDEX = (name: string): number =>
-  [
-    'SUCCESS',
-    'ERROR_INPUT',
-    'ERROR_REALM',
-    'ERROR_REC',
-    'ERROR_RTT',
-    'ERROR_NOT_SUPPORTED',
-    'ERROR_DEVICE',
-    'ERROR_RTT_AUX',
-    'ERROR_PSMMU_ST',
-    'ERROR_DPT',
-    'BUSY',
-    'ERROR_GLOBAL',
-    'ERROR_TRACKING',
-    'INCOMPLETE',
-    'BLOCKED',
-    'ERROR_GPT',
-    'ERROR_GRANULE',
-  ].indexOf(name);
+const RMM_STATUS_INDEX = (name: string): number => RMM_STATUS_STRINGS.indexOf(name);
 
 // ---------------------------------------------------------------------------------------------
 // KVM tracepoints
 
 const EXCEPTION_TYPES = ['IRQ', 'SERROR', 'TRAP', 'HYP_GONE'];
-const EXIT_REASON = new Set([
-  'UNKNOWN',
-  'EXCEPTION',
-  'IO',
-  'HYPERCALL',
-  'DEBUG',
-  'HLT',
-  'MMIO',
-  'IRQ_WINDOW_OPEN',
-  'SHUTDOWN',
-  'FAIL_ENTRY',
-  'INTR',
-  'SET_TPR',
-  'TPR_ACCESS',
-  'S390_SIEIC',
-  'S390_RESET',
-  'DCR',
-  'NMI',
-  'INTERNAL_ERROR',
-  'OSI',
-  'PAPR_HCALL',
-  'S390_UCONTROL',
-  'WATCHDOG',
-  'S390_TSCH',
-  'EPR',
-  'SYSTEM_EVENT',
-  'S390_STSI',
-  'IOAPIC_EOI',
-  'HYPERV',
-  'ARM_NISV',
-  'X86_RDMSR',
-  'X86_WRMSR',
-]);
 
 const TRACE_ARM = (lines: string): string => `${OPEN}linux-trace_arm.h:${lines}]`;
 
@@ -508,7 +456,8 @@ function traceLine(event: string, body: string, ipaBits: number): Reading | null
         : name
           ? `KVM_RUN returned to the VMM with ${name}`
           : `KVM_RUN returned to the VMM with exit reason ${String(code)}${code === 39 ? ' (KVM_EXIT_MEMORY_FAULT, which the tracepoint has no name for)' : ''}`;
-      const known = error || (name !== null && EXIT_REASON.has(name.slice(9))) || reason.startsWith('0x');
+      const known =
+        error || (name !== null && TRACED_EXIT_REASONS.has(name.slice(9))) || reason.startsWith('0x');
       if (!known) return null;
       return {
         family: 'trace',
@@ -1009,6 +958,12 @@ const KVM_EXIT_NAMES = [
   'ARM_LDST64B',
   'SNP_REQ_CERTS',
 ];
+
+/**
+ * The exit reasons kvm_userspace_exit names (kvm_trace_exit_reason [@linux-trace-kvm.h:12-20]):
+ * KVM_EXIT_UNKNOWN … KVM_EXIT_X86_WRMSR, the first 31 of the uapi list.
+ */
+const TRACED_EXIT_REASONS: ReadonlySet<string> = new Set(KVM_EXIT_NAMES.slice(0, 31));
 
 const RE_QEMU_TRACE =
   /^(?:\d+@\d+\.\d+:)?(kvm_memory_fault|kvm_convert_memory|kvm_run_exit|kvm_set_user_memory) (.*)$/;

@@ -932,17 +932,20 @@ function finish(
         : `The access is a ${ep.fault.access}.`,
     ];
     const scenarioName = `replay-episode-${String(ep.id)}`;
+    const seen = {
+      id: ep.id,
+      first: ep.first,
+      last: ep.last,
+      fault: ep.fault,
+      rmi: ep.rmi,
+      prot: ep.prot,
+      flags: ep.flags,
+      warn: ep.warn,
+      outcome: ep.outcome,
+    };
     if (typeof base === 'string') {
       return {
-        id: ep.id,
-        first: ep.first,
-        last: ep.last,
-        fault: ep.fault,
-        rmi: ep.rmi,
-        prot: ep.prot,
-        flags: ep.flags,
-        warn: ep.warn,
-        outcome: ep.outcome,
+        ...seen,
         prediction: {
           variant,
           scenario: scenarioName,
@@ -1007,15 +1010,7 @@ function finish(
       outcome: base.outcome,
     };
     return {
-      id: ep.id,
-      first: ep.first,
-      last: ep.last,
-      fault: ep.fault,
-      rmi: ep.rmi,
-      prot: ep.prot,
-      flags: ep.flags,
-      warn: ep.warn,
-      outcome: ep.outcome,
+      ...seen,
       prediction,
       divergences,
       matchedBy,
