@@ -369,6 +369,11 @@ describe('the seed thread’s log', () => {
       { guest: 'set_memory_shared', ipa: '0x46880000', size: '0x1000' },
       { guest: 'read', ipa: '0x10046880000', size: 8, isv: false },
     ]);
+    // A toggle that reproduces the log is named, not turned on: other explanations match too.
+    expect(r.scenario?.['toggles']).toBeUndefined();
+    expect(r.scenarioNotes).toContain(
+      'The toggle forceSharedWrite made a model run match the log, but is not turned on here: other explanations match as well (see each episode).',
+    );
   });
 });
 

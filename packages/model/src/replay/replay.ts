@@ -1144,7 +1144,7 @@ function inferScenario(
     );
   if (toggles.size)
     notes.push(
-      `Not turned on, because other explanations match as well (see each episode): ${[...toggles].join(', ')}, which made a model run match the log.`,
+      `${toggles.size === 1 ? 'The toggle' : 'The toggles'} ${[...toggles].join(', ')} made a model run match the log, but ${toggles.size === 1 ? 'is' : 'are'} not turned on here: other explanations match as well (see each episode).`,
     );
   const scenario = {
     name: 'replayed-log',
