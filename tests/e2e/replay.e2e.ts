@@ -115,7 +115,7 @@ describe('Log replay', () => {
     expect(page.workers()).toEqual([]);
     await page.locator(`${RP} button.rf-rp-seed`).click();
     expect(await done(page)).toBe('done');
-    expect(page.workers().length).toBe(1);
+    await expect.poll(() => page.workers().length, { timeout: 10_000 }).toBe(1);
     await expect(page.locator(`${RP} textarea`).inputValue()).resolves.toBe(SEED_LOG);
     await expect(page.locator(`${RP} .rf-rp-status`).textContent()).resolves.toMatch(
       /^Read 17 lines: 17 recognised, 1 fault episode, 1 differing from the model\.$/,
@@ -314,7 +314,9 @@ describe('Log replay', () => {
       /^Cancelled: the replay was stopped/,
     );
     await expect(page.locator(`${RP} .rf-rp-progress`).isVisible()).resolves.toBe(false);
-    expect(page.workers()).toEqual([]);
+    // The page terminates the worker on Cancel; Playwright learns of that from the worker's
+    // `close` event, which arrives asynchronously, so wait for it rather than read the list once.
+    await expect.poll(() => page.workers().length, { timeout: 10_000 }).toBe(0);
     // The wall-clock limit (the page's knob): a run past it is terminated, and the page says so.
     await page.locator(RP).evaluate((el: HTMLElement) => {
       el.dataset['timeLimitMs'] = '300';
