@@ -8,11 +8,13 @@
  * font; it is counted as 1 em, wider than the arrow of any common fallback.
  */
 import { createRequire } from 'node:module';
-import * as fontkit from 'fontkit';
 
 export type Weight = 400 | 500 | 600;
 
 const require = createRequire(import.meta.url);
+// Node's own require, not an import: Vite's dev server resolves an import of fontkit with the
+// browser condition (its browser build has no openSync), while require() always gets the Node build.
+const fontkit = require('fontkit') as typeof import('fontkit');
 const fonts = new Map<Weight, { widthOf: (c: string) => number }>();
 
 function font(weight: Weight): { widthOf: (c: string) => number } {
