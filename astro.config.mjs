@@ -10,14 +10,20 @@ import { referencesPlugin } from './src/plugins/references/index.ts';
 import { citePlugin } from './src/plugins/cite/index.ts';
 import { fnLinksPlugin } from './src/plugins/fnlinks/index.ts';
 import { cspInlineHashes } from './scripts/csp-inline-hashes.mjs';
+import { basePath, outDir, siteUrl, withBase } from './scripts/site-config.mjs';
+import { basePlugin } from './src/plugins/base/index.ts';
 import { scenarioSidebarItems } from './src/components/reference/scenario-sidebar.ts';
 import { RENAMED_SCENARIOS } from '@realmfault/model';
 
 /**
- * The site URL is needed for the sitemap and canonical links. The default is the local
- * preview server; a deployment sets SITE_URL.
+ * Where the site is deployed (scripts/site-config.mjs checks the values and says what is wrong):
+ * SITE_URL, the origin, for the sitemap and canonical links (default: the local preview server);
+ * BASE_PATH, the path it lives under (default /; e.g. /realmfault/ on GitHub or GitLab Pages),
+ * which Astro applies to its own links and assets and src/site-base.ts to ours; OUT_DIR, where
+ * the build writes it (default dist; the tests build a second copy under a base path).
  */
-const site = process.env.SITE_URL ?? 'http://localhost:4321';
+const site = siteUrl();
+const base = basePath();
 
 /** Sidebar sections, in reading order. Each is a folder of src/content/docs. */
 const sections = [
@@ -35,9 +41,15 @@ const sections = [
 export default defineConfig({
   // Scenarios that were renamed keep their old addresses (the model still accepts the old names).
   redirects: Object.fromEntries(
-    Object.entries(RENAMED_SCENARIOS).map(([old, name]) => [`/scenarios/${old}/`, `/scenarios/${name}/`]),
+    // Astro puts the old address under the base path itself, but not the target.
+    Object.entries(RENAMED_SCENARIOS).map(([old, name]) => [
+      `/scenarios/${old}/`,
+      withBase(`/scenarios/${name}/`, base),
+    ]),
   ),
   site,
+  base,
+  outDir: outDir(),
   // Content-Security-Policy (issue 7), emitted by Astro as a <meta http-equiv> in every page
   // because a static host cannot be relied on for headers. Astro adds the hashes of the inline
   // scripts and styles it renders (Starlight's theme and component scripts) to script-src and
@@ -90,6 +102,8 @@ export default defineConfig({
         () => mermaidPlugin(),
         () => simPlugin(),
         () => glossaryPlugin(),
+        // Last, so that it sees every link the others made: root-absolute links under BASE_PATH.
+        () => basePlugin(),
       ],
     }),
   },
@@ -134,6 +148,8 @@ export default defineConfig({
         './src/styles/reference.css',
         './src/styles/glossary.css',
       ],
+      // Hero buttons' frontmatter links, under the base path (src/route-data.ts).
+      routeMiddleware: './src/route-data.ts',
       // The Footer override adds the "Checked against …" block to every page (src/content/versions.ts).
       components: { Footer: './src/components/VersionsBlock.astro' },
       sidebar: sections.map(({ label, directory, extra }) => ({

@@ -10,7 +10,7 @@ import astro from 'eslint-plugin-astro';
  */
 export default defineConfig(
   {
-    ignores: ['dist/', '**/dist/', '.astro/', 'node_modules/', 'reports/', 'bench/out/'],
+    ignores: ['dist/', 'dist-base/', '**/dist/', '.astro/', 'node_modules/', 'reports/', 'bench/out/'],
   },
   eslint.configs.recommended,
   ...tseslint.configs.strictTypeChecked,

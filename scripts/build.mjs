@@ -8,6 +8,20 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { checkLinks } from './check-links.mjs';
 import { briefCitationsInBuild, rawCitationsInBuild } from './check-brief.mjs';
+import { basePath, outDir, siteUrl } from './site-config.mjs';
+
+/** Where the site goes (OUT_DIR, default dist) and the path it is served under (BASE_PATH). */
+const out = outDir();
+/** @type {string} */
+let base;
+try {
+  base = basePath();
+  siteUrl();
+} catch (e) {
+  // A bad BASE_PATH or SITE_URL: one line naming it, before Astro starts.
+  console.error(`build: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(2);
+}
 
 /** Lines that are warnings, whoever printed them. */
 const WARNING = /\[WARN\]|\[warn\]|^\s*\(!\)|^\s*warning[: ]|\bwarn(ing)?:/i;
@@ -36,9 +50,9 @@ child.stderr.on('data', onData);
 const code = await new Promise((done) => child.on('close', done));
 if (buffer && WARNING.test(buffer)) warnings.push(buffer.trim());
 if (code !== 0) process.exit(Number(code) || 1);
-const missing = ['dist/index.html', 'dist/sitemap-index.xml', 'dist/pagefind/pagefind.js'].filter(
-  (f) => !existsSync(f),
-);
+const missing = ['index.html', 'sitemap-index.xml', 'pagefind/pagefind.js']
+  .map((f) => `${out}/${f}`)
+  .filter((f) => !existsSync(f));
 if (missing.length) {
   console.error(`build: expected output missing: ${missing.join(', ')}`);
   process.exit(1);
@@ -50,7 +64,7 @@ if (warnings.length) {
   process.exit(1);
 }
 // Broken internal links and #anchors fail the build, each named with the page that has it.
-const links = checkLinks('dist');
+const links = checkLinks(out, base);
 if (links.broken.length) {
   console.error(`\nbuild: ${links.broken.length} broken internal link(s):`);
   for (const b of links.broken) console.error(`  ${b.page}: ${b.href} — ${b.reason}`);
@@ -58,16 +72,19 @@ if (links.broken.length) {
 }
 console.log(`build: ${links.links} internal links on ${links.pages} pages, none broken`);
 // Readers cannot open the internal brief: a page that still cites it fails the build.
-const brief = briefCitationsInBuild('dist');
+const brief = briefCitationsInBuild(out);
 if (brief.length) {
   console.error(`\nbuild: ${brief.length} page(s) cite the internal brief; cite a primary source instead:`);
   for (const b of brief) console.error(`  ${b.file}: ${b.found[0]?.match ?? ''}`);
   process.exit(1);
 }
-const raw = rawCitationsInBuild('dist');
+const raw = rawCitationsInBuild(out);
 if (raw.length) {
   console.error(`\nbuild: ${raw.length} page(s) show a citation as written instead of a link:`);
   for (const r of raw) console.error(`  ${r.file}: ${r.found[0]?.match ?? ''}`);
   process.exit(1);
 }
-console.log('build: no warnings; dist/ has the pages, sitemap-index.xml and the pagefind/ index');
+console.log(
+  `build: no warnings; ${out}/ has the pages, sitemap-index.xml and the pagefind/ index` +
+    (base === '/' ? '' : `, for serving under ${base}`),
+);

@@ -5,11 +5,15 @@
  * target page. Runs after `astro build` (scripts/build.mjs) and alone:
  *   node scripts/check-links.mjs [dist]
  * It prints each broken link with the page that has it and exits 1 when there is any.
+ * A site built under a base path (BASE_PATH=/realmfault/) is checked as served there: its
+ * files are at /realmfault/…, and a link outside the base path is broken (a static host under
+ * /realmfault/ has nothing else to give).
  * The browser-level check (console errors, failed requests) is tests/e2e/links.e2e.ts.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { basePath, outDir } from './site-config.mjs';
 
 /** Origins that count as the site itself (absolute links to the configured site URL). */
 const SITE_ORIGINS = new Set(['http://localhost:4321', process.env['SITE_URL'] ?? ''].filter(Boolean));
@@ -58,22 +62,25 @@ function htmlFiles(dir) {
 }
 
 /**
- * The site path a built file is served at: dist/a/index.html → /a/, dist/404.html → /404.html.
+ * The site path a built file is served at: dist/a/index.html → /a/ (or /base/a/), dist/404.html → /404.html.
  * @param {string} root
  * @param {string} file
+ * @param {string} base
  */
-function urlPathOf(root, file) {
+function urlPathOf(root, file, base) {
   const rel = relative(root, file).split(sep).join('/');
-  return `/${rel.endsWith('index.html') ? rel.slice(0, -'index.html'.length) : rel}`;
+  return `${base}${rel.endsWith('index.html') ? rel.slice(0, -'index.html'.length) : rel}`;
 }
 
 /**
  * The file a site path is served from, as scripts/serve.mjs resolves it, or undefined.
  * @param {string} root
  * @param {string} pathname
+ * @param {string} base
  */
-function fileOf(root, pathname) {
-  const file = join(root, pathname);
+function fileOf(root, pathname, base) {
+  if (!pathname.startsWith(base)) return undefined;
+  const file = join(root, pathname.slice(base.length));
   if (existsSync(file) && statSync(file).isFile()) return file;
   const index = join(file, 'index.html');
   return existsSync(index) ? index : undefined;
@@ -81,9 +88,10 @@ function fileOf(root, pathname) {
 
 /**
  * @param {string} root the built site (dist)
+ * @param {string} [under] the base path it was built for (`/`, or `/realmfault/`)
  * @returns {{ pages: number, links: number, broken: { page: string, href: string, reason: string }[] }}
  */
-export function checkLinks(root = 'dist') {
+export function checkLinks(root = outDir(), under = basePath()) {
   const files = htmlFiles(root);
   /** @type {Map<string, string>} */
   const html = new Map(files.map((f) => [f, readFileSync(f, 'utf8')]));
@@ -102,7 +110,7 @@ export function checkLinks(root = 'dist') {
   const broken = [];
   let links = 0;
   for (const file of files) {
-    const page = urlPathOf(root, file);
+    const page = urlPathOf(root, file, under);
     const base = new URL(page, 'http://site.invalid');
     const text = html.get(file) ?? '';
     for (const tag of text.matchAll(TAG)) {
@@ -129,9 +137,12 @@ export function checkLinks(root = 'dist') {
           broken.push({ page, href: raw, reason: 'a malformed %-escape' });
           continue;
         }
-        const target = fileOf(root, pathname);
+        const target = fileOf(root, pathname, under);
         if (!target) {
-          broken.push({ page, href: raw, reason: `no file for ${pathname}` });
+          const reason = pathname.startsWith(under)
+            ? `no file for ${pathname}`
+            : `outside the base path ${under} (the site is served under it)`;
+          broken.push({ page, href: raw, reason });
           continue;
         }
         const fragment = url.hash.slice(1);
@@ -149,7 +160,7 @@ export function checkLinks(root = 'dist') {
           broken.push({
             page,
             href: raw,
-            reason: `no element with id "${id}" on ${urlPathOf(root, target)}`,
+            reason: `no element with id "${id}" on ${urlPathOf(root, target, under)}`,
           });
         }
       }
@@ -159,7 +170,7 @@ export function checkLinks(root = 'dist') {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const root = process.argv[2] ?? 'dist';
+  const root = process.argv[2] ?? outDir();
   const { pages, links, broken } = checkLinks(root);
   if (broken.length) {
     console.error(`check-links: ${broken.length} broken internal link(s) in ${root}/:`);

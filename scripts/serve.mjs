@@ -4,11 +4,17 @@
  * benchmarks, and by `npm run preview`. It serves exactly what a static host would: files,
  * directory index.html, the site's own 404 page, and a 404 status for anything missing, so the
  * tests see broken links as failed requests.
+ *
+ * With a base path (`options.base`, e.g. /realmfault/) it serves the site the way GitHub or
+ * GitLab Pages serve a project site: only below that path (`/realmfault` without the slash is
+ * redirected to it), with a bare 404 for anything outside, so a link that forgot the base path
+ * fails in the tests as it would on the host.
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { basePath, normaliseBase, outDir } from './site-config.mjs';
 
 /** @type {Record<string, string>} */
 const TYPES = {
@@ -31,12 +37,32 @@ const TYPES = {
 /**
  * @param {string} root directory to serve
  * @param {number} [port] 0 picks a free port
- * @returns {Promise<{ url: string, close: () => Promise<void> }>}
+ * @param {{ base?: string }} [options] base: the path the site is served under (default /)
+ * @returns {Promise<{ url: string, close: () => Promise<void> }>} url: the site's root, with the
+ *   base path and without a trailing slash (`http://127.0.0.1:PORT/realmfault`)
  */
-export function serve(root, port = 0) {
+export function serve(root, port = 0, options = {}) {
   const base = resolve(root);
+  const prefix = normaliseBase(options.base);
   const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    let path;
+    try {
+      path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    } catch {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('bad request');
+      return;
+    }
+    if (prefix !== '/' && path === prefix.slice(0, -1)) {
+      res.writeHead(301, { location: prefix }).end();
+      return;
+    }
+    if (!path.startsWith(prefix)) {
+      res
+        .writeHead(404, { 'content-type': 'text/plain' })
+        .end(`not found: the site is served under ${prefix}`);
+      return;
+    }
+    path = `/${path.slice(prefix.length)}`;
     let file = normalize(join(base, path));
     if (file !== base && !file.startsWith(base + sep)) {
       res.writeHead(403).end();
@@ -61,7 +87,7 @@ export function serve(root, port = 0) {
       const addr = server.address();
       const p = typeof addr === 'object' && addr ? addr.port : port;
       ok({
-        url: `http://127.0.0.1:${p}`,
+        url: `http://127.0.0.1:${p}${prefix.slice(0, -1)}`,
         close: () =>
           new Promise((done) => {
             server.close(() => {
@@ -74,10 +100,21 @@ export function serve(root, port = 0) {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  if (!existsSync('dist/index.html')) {
-    console.error('dist/ has no built site: run `npm run build` first.');
+  // `npm run preview`: the build in OUT_DIR (default dist), under BASE_PATH (default /), as built.
+  const dir = outDir();
+  let under;
+  try {
+    under = basePath();
+  } catch (e) {
+    console.error(`preview: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(2);
+  }
+  if (!existsSync(join(dir, 'index.html'))) {
+    console.error(
+      `${dir}/ has no built site: run \`npm run build\` first (with the same OUT_DIR and BASE_PATH).`,
+    );
     process.exit(1);
   }
-  const { url } = await serve('dist', Number(process.env['PORT'] ?? 4321));
-  console.log(`serving dist/ at ${url.replace('127.0.0.1', 'localhost')}/`);
+  const { url } = await serve(dir, Number(process.env['PORT'] ?? 4321), { base: under });
+  console.log(`serving ${dir}/ at ${url.replace('127.0.0.1', 'localhost')}/`);
 }

@@ -19,6 +19,7 @@ import {
   type Outcome,
   type Variant,
 } from '@realmfault/model';
+import { href } from '../site-base';
 
 /** A claim about one step of a run. Every field given is checked; absent fields are not. */
 export interface StepClaim {
@@ -734,11 +735,14 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"]/g, (c) => ESCAPES[c] ?? c);
 }
 
-/** **bold** and [text](/path/) (site-relative links only) in text outside code; everything else escaped. */
+/** **bold** and [text](/path/) (site-relative links only, under the base path) in text outside code; everything else escaped. */
 function proseHtml(text: string): string {
   return escapeHtml(text)
     .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
-    .replace(/\[([^\]]+)\]\((\/[\w\-/#.]*)\)/g, '<a href="$2">$1</a>');
+    .replace(
+      /\[([^\]]+)\]\((\/[\w\-/#.]*)\)/g,
+      (_m, text: string, path: string) => `<a href="${href(path)}">${text}</a>`,
+    );
 }
 
 /**

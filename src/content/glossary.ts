@@ -1,3 +1,4 @@
+import { href } from '../site-base';
 /**
  * The glossary: every term the site uses without explaining it each time. The glossary page
  * (src/content/docs/reference/glossary.mdx) renders this table, and the glossary plugin
@@ -375,7 +376,7 @@ export const GLOSSARY_BY_SLUG: ReadonlyMap<string, GlossaryTerm> = new Map(GLOSS
 /** The glossary page and the anchor of a term on it. */
 export const GLOSSARY_PATH = '/reference/glossary/';
 export function glossaryHref(term: GlossaryTerm): string {
-  return `${GLOSSARY_PATH}#term-${term.slug}`;
+  return href(`${GLOSSARY_PATH}#term-${term.slug}`);
 }
 
 /** The text shown in a tooltip: expansion first, then the definition. */

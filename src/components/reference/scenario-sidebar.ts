@@ -7,7 +7,7 @@
  */
 import { BUILTIN_SCENARIO_NAMES } from '../../../packages/model/src/scenarios/builtin.ts';
 
-/** The URL of a built-in scenario's page. */
+/** A built-in scenario's page, without the base path: Starlight adds it to sidebar links; other links need href(). */
 export const scenarioHref = (name: string): string => `/scenarios/${name}/`;
 
 export function scenarioSidebarItems(): { label: string; link: string }[] {

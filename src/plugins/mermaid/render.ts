@@ -20,6 +20,7 @@ import { checkMermaid, SEQUENCE_MESSAGE, type DiagramKind } from './validate.js'
 import { timedForBench } from '../../build-stats.js';
 import { renderSequenceSvg } from './sequence-svg.js';
 import { textWidth, wrapText } from '../../diagrams/text-metrics.js';
+import { href } from '../../site-base';
 
 export interface DiagramMarks {
   /** Node ids to mark as taken. */
@@ -288,7 +289,7 @@ export function drawnSize(svg: string): { width: number; height: number } {
   };
 }
 
-/** Where the diagram frame's script is served from (public/diagram-frame.js). */
+/** Where the diagram frame's script is served from (public/diagram-frame.js), below the base path. */
 export const DIAGRAM_FRAME_SCRIPT = '/diagram-frame.js';
 
 /**
@@ -314,7 +315,7 @@ export function diagramFigure(parts: {
     `<div class="rf-diagram-bar"><span class="rf-diagram-hint" hidden>Wider than the page: scroll sideways, or</span>` +
     `<button type="button" class="rf-diagram-open" hidden aria-haspopup="dialog">Open full size</button></div>` +
     `<details class="rf-diagram-text"><summary>${esc(title)}: as text</summary>${text}</details>` +
-    `<script type="module" src="${DIAGRAM_FRAME_SCRIPT}"></script>` +
+    `<script type="module" src="${href(DIAGRAM_FRAME_SCRIPT)}"></script>` +
     `</figure>`
   );
 }

@@ -26,6 +26,7 @@ import {
 import { citeHtml } from '../cite-html';
 import { esc } from '../html';
 import type { LinkTargets } from './protocol';
+import { href } from '../../site-base';
 
 export type Mode = 'live' | 'static';
 
@@ -379,7 +380,7 @@ export function detailHtml(ctx: RenderContext, line: ReplayLine): string {
     ...(line.fn === null ? [] : ([['Model function', code(`${line.fn}()`)]] as [string, string][])),
     ...(line.page === null
       ? []
-      : ([['Explained on', `<a class="rf-rp-page" href="${esc(line.page)}">${esc(line.page)}</a>`]] as [
+      : ([['Explained on', `<a class="rf-rp-page" href="${esc(href(line.page))}">${esc(line.page)}</a>`]] as [
           string,
           string,
         ][])),
