@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { launchOptions } from '../../scripts/chromium.mjs';
+import { TEST_BASE_BUILD } from '../../scripts/site-config.mjs';
 
 export interface WatchedPage {
   page: Page;
@@ -32,6 +33,26 @@ export function useBrowser(): { browser: () => Browser } {
 
 export const baseURL = (): string => inject('baseURL');
 
+/** A build the browser tests serve: dist/ at the root, and dist-base/ under its base path. */
+export interface Build {
+  readonly name: string;
+  /** The directory it was built into. */
+  readonly dir: string;
+  /** The base path it was built for: `/` or `/realmfault/`. */
+  readonly base: string;
+  /** The site's root URL, base path included, without a trailing slash. */
+  readonly url: () => string;
+}
+
+export const ROOT_BUILD: Build = { name: 'at the root', dir: 'dist', base: '/', url: baseURL };
+export const BASE_BUILD: Build = {
+  name: `under ${TEST_BASE_BUILD.base}`,
+  dir: TEST_BASE_BUILD.outDir,
+  base: TEST_BASE_BUILD.base,
+  url: () => inject('basedURL'),
+};
+export const BUILDS: readonly Build[] = [ROOT_BUILD, BASE_BUILD];
+
 /** A new page (own context, so storage does not leak between tests) that records problems. */
 export async function openPage(
   browser: Browser,
@@ -56,10 +77,19 @@ export async function openPage(
   return { page, problems };
 }
 
-/** Every page path in the built sitemap (dist/sitemap-0.xml), e.g. "/concepts/". */
-export function sitemapPaths(): string[] {
-  const xml = readFileSync('dist/sitemap-0.xml', 'utf8');
-  const paths = [...xml.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => new URL(m[1] ?? '').pathname);
-  if (paths.length === 0) throw new Error('dist/sitemap-0.xml lists no pages');
+/**
+ * Every page path in a build's sitemap (dist/sitemap-0.xml), below its base path: "/concepts/".
+ * An entry outside the base path is an error (a sitemap must list where the pages are served).
+ */
+export function sitemapPaths(build: Build = ROOT_BUILD): string[] {
+  const file = `${build.dir}/sitemap-0.xml`;
+  const xml = readFileSync(file, 'utf8');
+  const paths = [...xml.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => {
+    const path = new URL(m[1] ?? '').pathname;
+    if (!path.startsWith(build.base))
+      throw new Error(`${file}: ${m[1] ?? ''} is outside the base path ${build.base}`);
+    return `/${path.slice(build.base.length)}`;
+  });
+  if (paths.length === 0) throw new Error(`${file} lists no pages`);
   return paths;
 }

@@ -4,62 +4,78 @@
  * exists (crawled too when it is not in the sitemap) and the anchor is an element id there.
  * scripts/check-links.mjs checks the same links statically at build time; this is the browser's
  * view, after scripts have run.
+ *
+ * Both builds are checked (issue 16): dist/ at the root, and dist-base/, built for
+ * BASE_PATH=/realmfault/ and served only below it, so every link, stylesheet, script, font,
+ * worker and search file that forgot the base path shows up as a failed request or a broken link.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isStateFragment } from '../../scripts/check-links.mjs';
-import { baseURL, openPage, sitemapPaths, useBrowser, type WatchedPage } from './browser.js';
+import { BUILDS, openPage, sitemapPaths, useBrowser, type Build, type WatchedPage } from './browser.js';
 
 const { browser } = useBrowser();
 
-/** Element ids (and a[name]s) per visited page path. */
-const idsByPage = new Map<string, Set<string>>();
-/** Internal links seen, with the page that has each. */
-const links: { from: string; url: URL }[] = [];
+describe.each(BUILDS)('every page of the sitemap, built $name', (build: Build) => {
+  /** Element ids (and a[name]s) per visited page path (below the base path). */
+  const idsByPage = new Map<string, Set<string>>();
+  /** Internal links seen, with the page that has each. */
+  const links: { from: string; url: URL }[] = [];
+  /** Requests that left the base path (same origin, outside it). */
+  const outside: string[] = [];
 
-let watched: WatchedPage;
-beforeAll(async () => {
-  watched = await openPage(browser());
-});
-afterAll(async () => {
-  await watched.page.context().close();
-});
+  let watched: WatchedPage;
+  beforeAll(async () => {
+    watched = await openPage(browser());
+    const root = new URL(`${build.url()}/`);
+    watched.page.on('request', (r) => {
+      const u = new URL(r.url());
+      if (u.origin === root.origin && !u.pathname.startsWith(build.base)) outside.push(r.url());
+    });
+  });
+  afterAll(async () => {
+    await watched.page.context().close();
+  });
 
-/** Load `path`, return the problems seen while loading and record its ids and internal links. */
-async function visit(page: Page, problems: string[], path: string): Promise<string[]> {
-  problems.length = 0;
-  const response = await page.goto(`${baseURL()}${path}`, { waitUntil: 'networkidle' });
-  const found = [...problems];
-  if (!response || response.status() >= 400) found.push(`HTTP ${response?.status() ?? 'no response'}`);
-  const ids = await page.$$eval('[id], a[name]', (els) =>
-    els.flatMap((e) => [e.id, e.getAttribute('name') ?? ''].filter((x) => x !== '')),
-  );
-  idsByPage.set(path, new Set(ids));
-  const hrefs = await page.$$eval('a[href], area[href]', (els) =>
-    els.map((a) => (a as HTMLAnchorElement | HTMLAreaElement).href),
-  );
-  const origin = new URL(baseURL()).origin;
-  for (const href of hrefs) {
-    const url = new URL(href);
-    if (url.origin === origin) links.push({ from: path, url });
+  /** Load `path`, return the problems seen while loading and record its ids and internal links. */
+  async function visit(page: Page, problems: string[], path: string): Promise<string[]> {
+    problems.length = 0;
+    const response = await page.goto(`${build.url()}${path}`, { waitUntil: 'networkidle' });
+    const found = [...problems];
+    if (!response || response.status() >= 400) found.push(`HTTP ${response?.status() ?? 'no response'}`);
+    const ids = await page.$$eval('[id], a[name]', (els) =>
+      els.flatMap((e) => [e.id, e.getAttribute('name') ?? ''].filter((x) => x !== '')),
+    );
+    idsByPage.set(path, new Set(ids));
+    const hrefs = await page.$$eval('a[href], area[href]', (els) =>
+      els.map((a) => (a as HTMLAnchorElement | HTMLAreaElement).href),
+    );
+    const origin = new URL(build.url()).origin;
+    for (const href of hrefs) {
+      const url = new URL(href);
+      if (url.origin === origin) links.push({ from: path, url });
+    }
+    return found;
   }
-  return found;
-}
 
-const PAGES = sitemapPaths();
+  const PAGES = sitemapPaths(build);
 
-describe('every page of the sitemap', () => {
   it.each(PAGES)('%s loads with no console error or failed request', async (path) => {
     expect(await visit(watched.page, watched.problems, path)).toEqual([]);
   });
 
-  it('every internal link and #anchor on them resolves', async () => {
+  it('every internal link and #anchor on them resolves, and nothing was requested outside the base path', async () => {
     expect([...idsByPage.keys()].sort()).toEqual([...PAGES].sort());
     const broken: string[] = [];
     /** Status of non-page targets (files), fetched once each. */
     const status = new Map<string, number>();
     for (const { from, url } of links) {
-      const path = decodeURIComponent(url.pathname);
+      const full = decodeURIComponent(url.pathname);
+      if (!full.startsWith(build.base)) {
+        broken.push(`${from}: ${url.href} — outside the base path ${build.base}`);
+        continue;
+      }
+      const path = `/${full.slice(build.base.length)}`;
       const isPage = path.endsWith('/') || path.endsWith('.html');
       if (isPage && !idsByPage.has(path)) {
         // A page that is not in the sitemap (the 404 page, say): crawl it as well.
@@ -68,7 +84,7 @@ describe('every page of the sitemap', () => {
       }
       if (!isPage) {
         if (!status.has(path)) {
-          const r = await watched.page.request.get(`${baseURL()}${url.pathname}`);
+          const r = await watched.page.request.get(url.href.replace(/#.*/, ''));
           status.set(path, r.status());
         }
         const s = status.get(path) ?? 0;
@@ -84,5 +100,6 @@ describe('every page of the sitemap', () => {
     }
     expect(links.length).toBeGreaterThan(PAGES.length);
     expect(broken).toEqual([]);
+    expect(outside).toEqual([]);
   }, 300_000);
 });
