@@ -39,6 +39,9 @@ const sections = [
 ];
 
 export default defineConfig({
+  // Astro's development toolbar is not part of the site; it also pulls in modules the
+  // development server would only find (and re-bundle, reloading the page) on the first visit.
+  devToolbar: { enabled: false },
   // Scenarios that were renamed keep their old addresses (the model still accepts the old names).
   redirects: Object.fromEntries(
     // Astro puts the old address under the base path itself, but not the target.
@@ -132,6 +135,24 @@ export default defineConfig({
       },
     },
     resolve: { conditions: ['realmfault-source'] },
+    // The development server (`npm start`) pre-bundles dependencies it finds by scanning the
+    // pages; the editors and the snippet compiler are loaded lazily (src/lazy-module.ts), so the
+    // scan misses them, and without this list Vite would discover them on a reader's first
+    // click, re-bundle, answer the page's module requests with errors and reload it.
+    optimizeDeps: {
+      include: [
+        '@codemirror/autocomplete',
+        '@codemirror/commands',
+        '@codemirror/lang-javascript',
+        '@codemirror/lang-json',
+        '@codemirror/language',
+        '@codemirror/lint',
+        '@codemirror/state',
+        '@codemirror/view',
+        '@lezer/highlight',
+        'sucrase',
+      ],
+    },
     ssr: { resolve: { conditions: ['realmfault-source'], externalConditions: ['realmfault-source'] } },
   },
   integrations: [
