@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { checkLinks } from './check-links.mjs';
 import { briefCitationsInBuild, rawCitationsInBuild } from './check-brief.mjs';
+import { writeHeaders } from './headers.mjs';
 
 /** Lines that are warnings, whoever printed them. */
 const WARNING = /\[WARN\]|\[warn\]|^\s*\(!\)|^\s*warning[: ]|\bwarn(ing)?:/i;
@@ -71,3 +72,6 @@ if (raw.length) {
   process.exit(1);
 }
 console.log('build: no warnings; dist/ has the pages, sitemap-index.xml and the pagefind/ index');
+// Response headers for hosts that can set them: dist/_headers and dist/nginx-snippet.conf.
+const headers = writeHeaders('dist');
+console.log(`build: dist/_headers: ${headers.rules.length} rules, ${headers.workers.length} worker policies`);
