@@ -5,10 +5,11 @@
  * directory index.html, the site's own 404 page, and a 404 status for anything missing, so the
  * tests see broken links as failed requests.
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { headersForPath, parseHeadersFile } from './headers.mjs';
 
 /** @type {Record<string, string>} */
 const TYPES = {
@@ -31,10 +32,14 @@ const TYPES = {
 /**
  * @param {string} root directory to serve
  * @param {number} [port] 0 picks a free port
+ * @param {{ headers?: 'none' | 'file' }} [options] headers: 'file' sends the headers that the
+ *   rules of root/_headers give each path (scripts/headers.mjs), as Netlify would; 'none'
+ *   (the default) sends only Content-Type
  * @returns {Promise<{ url: string, close: () => Promise<void> }>}
  */
-export function serve(root, port = 0) {
+export function serve(root, port = 0, options = {}) {
   const base = resolve(root);
+  const headersFor = ruleHeaders(base, options.headers ?? 'none');
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     let file = normalize(join(base, path));
@@ -48,11 +53,14 @@ export function serve(root, port = 0) {
       status = 404;
       file = join(base, '404.html');
       if (!existsSync(file)) {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+        res.writeHead(404, { 'content-type': 'text/plain', ...headersFor(req.url) }).end('not found');
         return;
       }
     }
-    res.writeHead(status, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.writeHead(status, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      ...headersFor(req.url),
+    });
     createReadStream(file).pipe(res);
   });
   return new Promise((ok, fail) => {
@@ -71,6 +79,21 @@ export function serve(root, port = 0) {
       });
     });
   });
+}
+
+/**
+ * The extra headers for a request URL: none, or those the rules of root/_headers give its path.
+ * @param {string} root
+ * @param {string} mode 'none' or 'file' (checked: JavaScript callers are not type-checked)
+ * @returns {(url: string | undefined) => Record<string, string>}
+ */
+function ruleHeaders(root, mode) {
+  if (mode === 'none') return () => ({});
+  if (mode !== 'file') throw new Error(`serve: options.headers must be 'none' or 'file', not ${mode}`);
+  const file = join(root, '_headers');
+  if (!existsSync(file)) throw new Error(`serve: headers 'file' needs ${file}; run \`npm run build\` first`);
+  const rules = parseHeadersFile(readFileSync(file, 'utf8'));
+  return (url) => headersForPath(rules, new URL(url ?? '/', 'http://x').pathname);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
