@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { checkLinks } from './check-links.mjs';
 import { briefCitationsInBuild, rawCitationsInBuild } from './check-brief.mjs';
+import { writeHeaders } from './headers.mjs';
 import { basePath, outDir, siteUrl } from './site-config.mjs';
 
 /** Where the site goes (OUT_DIR, default dist) and the path it is served under (BASE_PATH). */
@@ -87,4 +88,9 @@ if (raw.length) {
 console.log(
   `build: no warnings; ${out}/ has the pages, sitemap-index.xml and the pagefind/ index` +
     (base === '/' ? '' : `, for serving under ${base}`),
+);
+// Response headers for hosts that can set them: _headers and nginx-snippet.conf in the build.
+const headers = writeHeaders(out, { base });
+console.log(
+  `build: ${out}/_headers: ${headers.rules.length} rules, ${headers.workers.length} worker policies`,
 );

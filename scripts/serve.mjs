@@ -10,10 +10,11 @@
  * redirected to it), with a bare 404 for anything outside, so a link that forgot the base path
  * fails in the tests as it would on the host.
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { headersForPath, parseHeadersFile } from './headers.mjs';
 import { basePath, normaliseBase, outDir } from './site-config.mjs';
 
 /** @type {Record<string, string>} */
@@ -37,13 +38,17 @@ const TYPES = {
 /**
  * @param {string} root directory to serve
  * @param {number} [port] 0 picks a free port
- * @param {{ base?: string }} [options] base: the path the site is served under (default /)
+ * @param {{ base?: string, headers?: 'none' | 'file' }} [options] base: the path the site is
+ *   served under (default /); headers: 'file' sends the headers that the rules of root/_headers
+ *   give each path (scripts/headers.mjs), as Netlify would; 'none' (the default) sends only
+ *   Content-Type
  * @returns {Promise<{ url: string, close: () => Promise<void> }>} url: the site's root, with the
  *   base path and without a trailing slash (`http://127.0.0.1:PORT/realmfault`)
  */
 export function serve(root, port = 0, options = {}) {
   const base = resolve(root);
   const prefix = normaliseBase(options.base);
+  const headersFor = ruleHeaders(base, options.headers ?? 'none');
   const server = createServer((req, res) => {
     let path;
     try {
@@ -74,11 +79,14 @@ export function serve(root, port = 0, options = {}) {
       status = 404;
       file = join(base, '404.html');
       if (!existsSync(file)) {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+        res.writeHead(404, { 'content-type': 'text/plain', ...headersFor(req.url) }).end('not found');
         return;
       }
     }
-    res.writeHead(status, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.writeHead(status, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      ...headersFor(req.url),
+    });
     createReadStream(file).pipe(res);
   });
   return new Promise((ok, fail) => {
@@ -99,6 +107,21 @@ export function serve(root, port = 0, options = {}) {
   });
 }
 
+/**
+ * The extra headers for a request URL: none, or those the rules of root/_headers give its path.
+ * @param {string} root
+ * @param {string} mode 'none' or 'file' (checked: JavaScript callers are not type-checked)
+ * @returns {(url: string | undefined) => Record<string, string>}
+ */
+function ruleHeaders(root, mode) {
+  if (mode === 'none') return () => ({});
+  if (mode !== 'file') throw new Error(`serve: options.headers must be 'none' or 'file', not ${mode}`);
+  const file = join(root, '_headers');
+  if (!existsSync(file)) throw new Error(`serve: headers 'file' needs ${file}; run \`npm run build\` first`);
+  const rules = parseHeadersFile(readFileSync(file, 'utf8'));
+  return (url) => headersForPath(rules, new URL(url ?? '/', 'http://x').pathname);
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   // `npm run preview`: the build in OUT_DIR (default dist), under BASE_PATH (default /), as built.
   const dir = outDir();
@@ -115,6 +138,11 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     );
     process.exit(1);
   }
-  const { url } = await serve(dir, Number(process.env['PORT'] ?? 4321), { base: under });
-  console.log(`serving ${dir}/ at ${url.replace('127.0.0.1', 'localhost')}/`);
+  // With the response headers the build wrote for hosts that can set them, when there are any.
+  const headers = existsSync(join(dir, '_headers')) ? 'file' : 'none';
+  const { url } = await serve(dir, Number(process.env['PORT'] ?? 4321), { base: under, headers });
+  console.log(
+    `serving ${dir}/ at ${url.replace('127.0.0.1', 'localhost')}/` +
+      (headers === 'file' ? `, with the headers of ${dir}/_headers` : ''),
+  );
 }
