@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve } from '../../scripts/serve.mjs';
-import { baseURL, openPage, sitemapPaths, useBrowser } from './browser.js';
+import { BASE_BUILD, baseURL, openPage, sitemapPaths, useBrowser } from './browser.js';
 
 const { browser } = useBrowser();
 
@@ -449,5 +449,43 @@ describe("the workers' policy keeps code in them off other origins", () => {
     // request never left the browser. Any other outcome would be a request off the site.
     expect(offSite.filter((r) => !r.startsWith('csp: '))).toEqual([]);
     await page.context().close();
+  });
+});
+
+describe(`the build for ${BASE_BUILD.base}, served with its own _headers under that path`, () => {
+  let based: { url: string; close: () => Promise<void> } | undefined;
+  beforeAll(async () => {
+    based = await serve(BASE_BUILD.dir, 0, { base: BASE_BUILD.base, headers: 'file' });
+  });
+  afterAll(async () => {
+    await based?.close();
+  });
+  const at = (path: string): string => {
+    if (!based) throw new Error('the base-path server is not running');
+    return `${based.url}${path}`;
+  };
+  const baseWorkers = readdirSync(`${BASE_BUILD.dir}/_astro`).filter((f) => /^worker-[\w-]+\.js$/.test(f));
+
+  it.each([...sitemapPaths(BASE_BUILD), '/404.html'])(
+    '%s carries the page policy with frame-ancestors, and the security headers',
+    async (path) => {
+      const res = await fetch(at(path));
+      expect(res.status).toBe(200);
+      expectSecurityHeaders(res, path);
+      const { directives } = parsePolicy(res.headers.get('content-security-policy') ?? '');
+      expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
+      expect(directives.get('default-src')).toEqual(["'self'"]);
+    },
+  );
+
+  it('gives every worker its worker policy, found under the base path', async () => {
+    expect(baseWorkers.length).toBe(WORKERS.length);
+    for (const name of baseWorkers) {
+      const res = await fetch(at(`/_astro/${name}`));
+      expect(res.status, name).toBe(200);
+      const { directives } = parsePolicy(res.headers.get('content-security-policy') ?? '');
+      expect(directives.get('connect-src'), name).toEqual(["'none'"]);
+      expect(directives.get('default-src'), name).toEqual(["'none'"]);
+    }
   });
 });
