@@ -717,7 +717,10 @@ describe('the network probes can see a request leave', () => {
         (e: unknown) => `failed: ${String(e)}`,
       );
     }, probeURL('control-worker'));
-    expect(reached).toBe('loaded');
+    expect(
+      reached,
+      'the control assumes the snippet worker is served without a CSP header, as GitHub Pages serves it',
+    ).toBe('loaded');
     await page.goto(`${probe.origin}/control-page`);
     // (Chromium asks the new origin for its favicon too.)
     const seen = (list: readonly string[]) => list.filter((u) => !u.endsWith('/favicon.ico'));
