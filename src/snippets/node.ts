@@ -1,10 +1,14 @@
 /**
  * The Node evaluator for snippets: the build (src/plugins/sim) and the test suite run each
  * snippet in a fresh `vm` context with the same wall-clock limit the reader's worker has, so an
- * endless snippet fails the build instead of hanging it. Not a security boundary (page authors
- * are trusted); the reader's code runs only in the browser's worker.
+ * endless snippet fails the build instead of hanging it. The context is hardened as the worker
+ * hardens itself (src/snippets/harden.ts), so a snippet that reaches for eval, fetch and the like
+ * fails the build with the error a reader would see. Not a security boundary (page authors are
+ * trusted; the model's functions come from Node's own realm); the reader's code runs only in the
+ * browser's worker.
  */
 import vm from 'node:vm';
+import { harden } from './harden';
 import { runSnippet, SNIPPET_LIMITS, type Evaluate, type LineOf, type SnippetRun } from './runtime';
 
 const FILE = 'snippet.ts';
@@ -20,6 +24,7 @@ const evaluate: Evaluate = (js, scope) => {
     .map((n) => `__rfScope[${JSON.stringify(n)}]`)
     .join(', ')}]);`;
   const script = new vm.Script(source, { filename: FILE });
+  harden(vm.runInContext('globalThis', context) as object);
   try {
     script.runInContext(context, { timeout: SNIPPET_LIMITS.timeoutMs });
   } catch (e) {

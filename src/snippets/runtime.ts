@@ -13,7 +13,8 @@
  *
  * Types are stripped by sucrase (line-preserving: a line in the output is the same line in the
  * reader's code, so error lines need no source map). `import … from '@realmfault/model'` is the
- * only import; anything else is an error naming the module.
+ * only import; anything else is an error naming the module, and a dynamic `import(…)` anywhere in
+ * the snippet's text is refused before it runs (see DYNAMIC_IMPORT).
  */
 import { transform } from 'sucrase';
 import * as model from '@realmfault/model';
@@ -64,14 +65,51 @@ export const SNIPPET_LIMITS = {
 /** The only module a snippet may import. */
 export const SNIPPET_MODULE = '@realmfault/model';
 
-/** Type-strip and turn the import into require(); a syntax error becomes a problem. */
+/** Whitespace and comments, as the engine skips them between two tokens (HTML-like ones too). */
+const GAP = String.raw`(?:\s|\/\*[\s\S]*?\*\/|\/\/.*|<!--.*|-->.*)*`;
+
+/**
+ * A dynamic import: the keyword `import` called, directly or as `import.name(…)` (the proposed
+ * import.source() and import.defer()), with any whitespace or comments between. Matched on the
+ * compiled code exactly as the engine will see it, and anywhere, strings and comments included:
+ * a tokenizer that disagrees with the engine about where a comment or string ends must not be
+ * able to hide one (sucrase does not know the HTML-like comments `<!--` and `-->` that V8 accepts
+ * in a function body, so `a <!-- \`` on one line would hide the next line from it). Preceded by
+ * an identifier character, the text is part of a longer name.
+ */
+export const DYNAMIC_IMPORT = new RegExp(
+  String.raw`(?<![\w$])import${GAP}(?:\.${GAP}[\w$\\{}\u0080-\u{10FFFF}]*${GAP})?\(`,
+  'u',
+);
+
+/** The message for a snippet that contains a dynamic import, even in a string. */
+export const DYNAMIC_IMPORT_MESSAGE = `Error: import() is not available: a snippet can import only "${SNIPPET_MODULE}", with an import declaration (the text import( or import.name( is refused anywhere in a snippet, even in a string or a comment)`;
+
+/** The 1-based line of `index` in `text` (any JavaScript line terminator ends a line). */
+const lineAt = (text: string, index: number): number =>
+  (text.slice(0, index).match(/\r\n?|[\n\u2028\u2029]/g)?.length ?? 0) + 1;
+
+/**
+ * Type-strip and turn the import into require(); a syntax error becomes a problem, and so does
+ * any dynamic import() left in the code (see DYNAMIC_IMPORT): it would load code from anywhere,
+ * and no global of the worker can intercept it.
+ */
 export function compileSnippet(code: string): { js: string } | { problem: SnippetProblem } {
   try {
     const out = transform(code, {
       transforms: ['typescript', 'imports'],
       disableESTransforms: true,
       production: true,
+      // Left as written, so the check below refuses it with its line (sucrase would turn it
+      // into a require() whose error surfaces only in a promise nobody awaits).
+      preserveDynamicImport: true,
     });
+    const dynamic = DYNAMIC_IMPORT.exec(out.code);
+    if (dynamic) {
+      return {
+        problem: { kind: 'syntax', message: DYNAMIC_IMPORT_MESSAGE, line: lineAt(out.code, dynamic.index) },
+      };
+    }
     return { js: out.code };
   } catch (e) {
     const loc = (e as { loc?: { line?: unknown } }).loc;

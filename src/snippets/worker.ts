@@ -1,22 +1,35 @@
 /**
  * The reader's snippet runner (issue 5): a dedicated module Web Worker, one per run. The page
  * (src/snippets/client/runner.ts) creates it from its same-origin URL, never a blob: URL (a blob
- * worker would inherit the page's CSP, which forbids eval). Served without a CSP header of its
- * own, the worker may use `new Function`; the page itself still cannot.
+ * worker would inherit the page's CSP, which forbids eval). The worker needs `new Function` to
+ * compile the reader's code, so it cannot rely on a CSP header (GitHub Pages sends none) to keep
+ * that code off the network: it locks itself down instead (src/snippets/harden.ts). It compiles
+ * the snippet with the real Function constructor, kept in this module's scope, then hardens its
+ * global scope (no fetch or importScripts, no eval, no function constructors, no string timers,
+ * no nested workers), then calls the compiled code. The page itself still cannot eval at all.
  *
  * Protocol: the worker posts `{ kind: 'ready' }` once loaded. A spare worker started ahead of a
  * Run is then sent `{ warmUp: true }`: it runs WARM_UP (a few model runs, discarded) so the JIT
  * has compiled sucrase and the model before the reader's code arrives, and posts
- * `{ kind: 'warm' }`. The page posts `{ code }` once;
- * the worker hardens its global scope, runs the code with the shared runtime (runSnippet and
- * formatRun, exactly as the build does in Node) and posts ONE `{ kind: 'result', … }`. The page
+ * `{ kind: 'warm' }` (WARM_UP runs before hardening; it is our code). The page posts `{ code }`
+ * once; the worker runs the code with the shared runtime (runSnippet and formatRun, exactly as
+ * the build does in Node), hardened as above, and posts ONE `{ kind: 'result', … }`. The page
  * terminates it after that, or after SNIPPET_LIMITS.timeoutMs.
  *
  * Not a perfect sandbox: the reader runs their own code (or code from a link they chose to run)
  * in their own browser; what matters is that it cannot reach the page, its DOM or storage, or the
  * network through the usual APIs, and that a runaway is killed.
  */
+import { harden } from './harden';
 import { formatRun, runSnippet, type Evaluate, type LineOf, type SnippetRun } from './runtime';
+
+export { BLOCKED } from './harden';
+
+/**
+ * The real Function constructor, taken when this module loads: the only one left once the
+ * worker is hardened, and private to this module (a snippet cannot reach its scope).
+ */
+const CompileFunction = Function;
 
 /** What the page receives (checked again there: nothing from a worker is trusted). */
 export interface WorkerResult {
@@ -40,83 +53,18 @@ const IN_WORKER =
   typeof scope.postMessage === 'function';
 
 /**
- * Globals a snippet must not use, and why. Each becomes a getter that throws a clear error, on
- * the global object and on every prototype of it that defines the name (Web IDL puts methods
- * such as postMessage on DedicatedWorkerGlobalScope.prototype, not on `self`).
- */
-const NO_NETWORK = 'snippets run in a Web Worker without network access';
-const NO_DOM = "snippets run in a Web Worker without the page's DOM";
-const NO_STORAGE = "snippets run in a Web Worker without the page's DOM or storage";
-export const BLOCKED: Readonly<Record<string, string>> = {
-  fetch: NO_NETWORK,
-  XMLHttpRequest: NO_NETWORK,
-  WebSocket: NO_NETWORK,
-  WebTransport: NO_NETWORK,
-  EventSource: NO_NETWORK,
-  importScripts: 'snippets can import only "@realmfault/model"',
-  indexedDB: NO_STORAGE,
-  caches: NO_STORAGE,
-  BroadcastChannel: 'snippets run in a Web Worker that cannot message other pages',
-  postMessage: 'snippets print with console.log; they cannot message the page',
-  close: 'the page ends the snippet runner itself',
-  Worker: 'snippets cannot start other workers',
-  SharedWorker: 'snippets cannot start other workers',
-  document: NO_DOM,
-  window: NO_DOM,
-  parent: NO_DOM,
-  localStorage: NO_STORAGE,
-  sessionStorage: NO_STORAGE,
-  cookieStore: NO_STORAGE,
-};
-/** Properties of the worker's navigator that reach storage or other contexts. */
-const BLOCKED_NAVIGATOR: Readonly<Record<string, string>> = {
-  storage: NO_STORAGE,
-  locks: NO_STORAGE,
-  serviceWorker: NO_STORAGE,
-  sendBeacon: NO_NETWORK,
-};
-
-function block(target: object, names: Readonly<Record<string, string>>, prefix: string): void {
-  for (const [name, why] of Object.entries(names)) {
-    const thrower = (): never => {
-      throw new Error(`${prefix}${name} is not available: ${why}`);
-    };
-    // Own property on the target (shadows the prototypes) …
-    const holders: object[] = [target];
-    // … and every prototype that defines it, so Object.getPrototypeOf(self).postMessage fails too.
-    for (
-      let p: object | null = Object.getPrototypeOf(target) as object | null;
-      p;
-      p = Object.getPrototypeOf(p) as object | null
-    ) {
-      if (Object.prototype.hasOwnProperty.call(p, name)) holders.push(p);
-    }
-    for (const holder of holders) {
-      try {
-        Object.defineProperty(holder, name, { get: thrower, set: thrower, configurable: false });
-      } catch {
-        // A non-configurable property (none in current engines) stays; the own one shadows it.
-      }
-    }
-  }
-}
-
-/** Replace the blocked globals; run once, just before the reader's code. */
-export function harden(): void {
-  const nav = (scope as { navigator?: object }).navigator;
-  if (nav) block(nav, BLOCKED_NAVIGATOR, 'navigator.');
-  block(scope, BLOCKED, '');
-}
-
-/**
  * V8 wraps a `new Function` body in `function anonymous(<params>\n) {\n`, so the body's first
  * line is reported as line 3 (for any parameter list without newlines). Measured, not assumed:
  * a probe function throws from its first line.
  */
 function measureOffset(): number {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the worker's purpose
-    const probe = new Function('require', 'exports', 'console', 'throw new Error("probe")') as () => void;
+    const probe = new CompileFunction(
+      'require',
+      'exports',
+      'console',
+      'throw new Error("probe")',
+    ) as () => void;
     probe();
   } catch (e) {
     const line = stackLine(e);
@@ -135,21 +83,33 @@ function stackLine(e: unknown): number | null {
 
 const OFFSET = measureOffset();
 
-const evaluate: Evaluate = (js, vars) => {
-  const names = Object.keys(vars);
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the worker's purpose
-  const fn = new Function(...names, js) as (...args: unknown[]) => unknown;
-  fn(...names.map((n) => vars[n]));
-};
+/**
+ * Compile the snippet with the real constructor, then (for the reader's code) harden `lockDown`
+ * before calling it: from its first statement on, the snippet finds no way to make code from a
+ * string. A syntax error is thrown by the compile, before anything runs.
+ */
+const evaluator =
+  (lockDown: object | null): Evaluate =>
+  (js, vars) => {
+    const names = Object.keys(vars);
+    const fn = new CompileFunction(...names, js) as (...args: unknown[]) => unknown;
+    if (lockDown) harden(lockDown);
+    fn(...names.map((n) => vars[n]));
+  };
 
 const lineOf: LineOf = (e) => {
   const line = stackLine(e);
   return line === null || line - OFFSET < 1 ? null : line - OFFSET;
 };
 
-/** Run one snippet as the worker does (exported for the unit test, which runs it in Node). */
-export function runInWorker(code: string): WorkerResult {
-  const run = runSnippet(code, evaluate, lineOf);
+/**
+ * Run one snippet as the worker does (exported for the unit test, which runs it in Node).
+ * `lockDown`: the global scope to harden between compiling and running the code (the worker's
+ * own for the reader's code; null for WARM_UP, our own code, and for unit tests that must not
+ * harden Node's global).
+ */
+export function runInWorker(code: string, lockDown: object | null = null): WorkerResult {
+  const run = runSnippet(code, evaluator(lockDown), lineOf);
   return {
     kind: 'result',
     run,
@@ -192,8 +152,8 @@ if (IN_WORKER) {
     }
     started = true;
     const code = (e.data as { code?: unknown } | null)?.code;
-    harden();
-    const result = runInWorker(typeof code === 'string' ? code : '');
+    // Hardened between compiling the code and running it (evaluator above).
+    const result = runInWorker(typeof code === 'string' ? code : '', scope);
     try {
       post(result);
     } catch {

