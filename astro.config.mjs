@@ -115,9 +115,13 @@ export default defineConfig({
   vite: {
     // Workers, and the widgets' lazy parts bundled the same way (src/lazy-module.ts), are ES
     // modules: every worker is created with { type: 'module' }.
-    worker: { format: 'es' },
+    // Rolldown's bundlerTimings check warns when plugins take a large share of the build time,
+    // which says more about a loaded machine than about the site; the build fails on every
+    // warning (scripts/build.mjs), so that one is off, for the workers' bundles too.
+    worker: { format: 'es', rolldownOptions: { checks: { bundlerTimings: false } } },
     build: {
       rolldownOptions: {
+        checks: { bundlerTimings: false },
         onLog(level, log, handler) {
           // Astro 7 marks the MDX content-asset wrapper with its own "use astro:head-inject"
           // directive, which Rolldown does not know and reports for every .mdx page. The marker
