@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { checkLinks } from './check-links.mjs';
 import { briefCitationsInBuild, rawCitationsInBuild } from './check-brief.mjs';
+import { writeServiceWorker } from './service-worker.mjs';
 
 /** Lines that are warnings, whoever printed them. */
 const WARNING = /\[WARN\]|\[warn\]|^\s*\(!\)|^\s*warning[: ]|\bwarn(ing)?:/i;
@@ -70,4 +71,6 @@ if (raw.length) {
   for (const r of raw) console.error(`  ${r.file}: ${r.found[0]?.match ?? ''}`);
   process.exit(1);
 }
+// The offline service worker (issue 16): dist/sw.js precaches the finished site.
+writeServiceWorker('dist');
 console.log('build: no warnings; dist/ has the pages, sitemap-index.xml and the pagefind/ index');
