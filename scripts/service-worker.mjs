@@ -7,8 +7,9 @@
  * The precache manifest lists every file a reader can need offline, as [URL path, revision]: the
  * pages, the /_astro/ bundles (widgets, their workers, CodeMirror, styles, fonts), the Pagefind
  * search index, the diagram frame and the favicon. A revision is a hash of the file's bytes, so an
- * update fetches only the files that changed. The version is a hash of the manifest; it names the
- * cache, and a new build with any changed file is a new worker the update prompt offers.
+ * update fetches only the files that changed. The version is a hash of the manifest (and of the
+ * worker's code); it names the cache, and a new build with any changed file is a new worker the
+ * update prompt offers.
  *
  * Left out, each for a reason (EXCLUDED):
  * - sw.js itself: the browser fetches the worker through its own update check, never from a cache.
@@ -157,8 +158,11 @@ export function buildManifest(dist, base) {
   }
   entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const bytes = entries.reduce((n, e) => n + e.bytes, 0);
-  // The version covers what the worker caches and where: paths, revisions and the base.
-  const version = sha256(JSON.stringify([base, entries.map((e) => [e.path, e.revision])])).slice(0, 16);
+  // The version covers what the worker caches and where (paths, revisions, the base) and how (its
+  // code): a worker whose code changed never takes over a cache an older worker filled.
+  const version = sha256(
+    JSON.stringify([base, entries.map((e) => [e.path, e.revision]), serviceWorker.toString()]),
+  ).slice(0, 16);
   return { version, base, fallback: urlPathOf(FALLBACK_FILE, base), entries, excluded, bytes };
 }
 
