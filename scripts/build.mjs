@@ -71,6 +71,6 @@ if (raw.length) {
   for (const r of raw) console.error(`  ${r.file}: ${r.found[0]?.match ?? ''}`);
   process.exit(1);
 }
-// The offline service worker (issue 16): dist/sw.js precaches the finished site.
-writeServiceWorker('dist');
+// The offline service worker (issue 16): sw.js precaches the finished site.
+writeServiceWorker();
 console.log('build: no warnings; dist/ has the pages, sitemap-index.xml and the pagefind/ index');

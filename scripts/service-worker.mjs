@@ -215,11 +215,15 @@ export function readServiceWorkerManifest(swText) {
 }
 
 /**
- * Write dist/sw.js. The base path is read as astro.config.mjs reads it (BASE_PATH).
+ * Write sw.js into the build. By default the output directory and base path are read as the build
+ * reads them: OUT_DIR (default dist) and BASE_PATH (default /).
  * @param {string} [dist]
  * @param {string} [base]
  */
-export function writeServiceWorker(dist = 'dist', base = normaliseBase(process.env['BASE_PATH'])) {
+export function writeServiceWorker(
+  dist = (process.env['OUT_DIR'] ?? '').trim() || 'dist',
+  base = normaliseBase(process.env['BASE_PATH']),
+) {
   const manifest = buildManifest(dist, base);
   if (manifest.bytes > PRECACHE_LIMIT_BYTES) {
     const largest = [...manifest.entries].sort((a, b) => b.bytes - a.bytes).slice(0, 5);

@@ -5,9 +5,11 @@
  * page that is not cached gets the 404 page. Then a deploy with a new sw.js: the update notice
  * appears, and Reload activates the new version.
  *
- * These tests serve dist/ from their own small server (not the shared one of global-setup), because
- * they take the network down and deploy a changed sw.js; the server mounts dist/ at the base path
- * the build wrote into sw.js, so the URLs are the deployed ones.
+ * These tests serve the build from their own small server (not the shared one of global-setup),
+ * because they take the network down and deploy a changed sw.js; the server mounts the build at the
+ * base path the build wrote into sw.js, so the URLs are the deployed ones. They run on dist/ (built
+ * at the root) and, when it has been built, on dist-base/ (the build under /realmfault/ that
+ * `npm run build:base` makes for the base-path tests).
  */
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -17,13 +19,41 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readServiceWorkerManifest } from '../../scripts/service-worker.mjs';
 import { runSnippetInNode } from '../../src/snippets/node';
 import { formatRun } from '../../src/snippets/runtime';
-import { openPage, sitemapPaths, useBrowser, type WatchedPage } from './browser.js';
+import { openPage, useBrowser, type WatchedPage } from './browser.js';
 
 const { browser } = useBrowser();
 
-const SW_TEXT = readFileSync('dist/sw.js', 'utf8');
-const MANIFEST = readServiceWorkerManifest(SW_TEXT);
-const BASE = MANIFEST.base;
+interface Built {
+  /** The build's directory. */
+  dir: string;
+  /** Its sw.js, as built. */
+  sw: string;
+  manifest: ReturnType<typeof readServiceWorkerManifest>;
+  /** The base path it was built for, from sw.js: '/' or '/realmfault/'. */
+  base: string;
+  /** Its pages as in the sitemap, below the base path: '/', '/concepts/'. */
+  pages: string[];
+}
+
+function built(dir: string): Built {
+  const sw = readFileSync(join(dir, 'sw.js'), 'utf8');
+  const manifest = readServiceWorkerManifest(sw);
+  const base = manifest.base;
+  const xml = readFileSync(join(dir, 'sitemap-0.xml'), 'utf8');
+  const pages = [...xml.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => {
+    const path = new URL(m[1] ?? '').pathname;
+    if (!path.startsWith(base)) throw new Error(`${dir}: sitemap entry ${path} is outside ${base}`);
+    return `/${path.slice(base.length)}`;
+  });
+  if (pages.length === 0) throw new Error(`${dir}/sitemap-0.xml lists no pages`);
+  return { dir, sw, manifest, base, pages };
+}
+
+/** dist/ always (a missing sw.js fails here); dist-base/ when it has been built. */
+const BUILDS: Built[] = [
+  built('dist'),
+  ...(existsSync(join('dist-base', 'sw.js')) ? [built('dist-base')] : []),
+];
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -35,7 +65,7 @@ const TYPES: Record<string, string> = {
 };
 
 interface TestServer {
-  /** Origin, e.g. http://127.0.0.1:1234 (the site is at `${origin}${BASE}`). */
+  /** Origin, e.g. http://127.0.0.1:1234 (the site is at `${origin}${base}`). */
   origin: string;
   /** While true every request is answered by dropping the connection, as with no network. */
   down: boolean;
@@ -46,9 +76,9 @@ interface TestServer {
   close: () => Promise<void>;
 }
 
-/** dist/ mounted at BASE, with the site's 404 page for anything missing. */
-async function serveDist(): Promise<TestServer> {
-  const root = normalize('dist');
+/** A build mounted at its base path, with the site's 404 page for anything missing. */
+async function serveBuild({ dir, base }: Built): Promise<TestServer> {
+  const root = normalize(dir);
   const state = { down: false, refused: [] as string[], overrides: new Map<string, string>() };
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -63,7 +93,7 @@ async function serveDist(): Promise<TestServer> {
       res.end(override);
       return;
     }
-    let file = path.startsWith(BASE) ? normalize(join(root, path.slice(BASE.length))) : '';
+    let file = path.startsWith(base) ? normalize(join(root, path.slice(base.length))) : '';
     if (file && file !== root && !file.startsWith(root + sep)) file = '';
     if (file && existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
     const found = file !== '' && existsSync(file);
@@ -123,32 +153,32 @@ async function cacheContents(page: Page, cache: string): Promise<{ paths: string
 }
 
 /** A built page (sitemap path) whose HTML matches `re`, other than those in `not`. */
-function pageWith(re: RegExp, not: string[] = []): string {
-  const path = sitemapPaths().find(
-    (p) => !not.includes(p) && re.test(readFileSync(`dist${p}index.html`, 'utf8')),
+function pageWith(b: Built, re: RegExp, not: string[] = []): string {
+  const path = b.pages.find(
+    (p) => !not.includes(p) && re.test(readFileSync(join(b.dir, p, 'index.html'), 'utf8')),
   );
-  if (!path) throw new Error(`no built page matches ${String(re)}`);
+  if (!path) throw new Error(`no page of ${b.dir} matches ${String(re)}`);
   return path;
 }
 
 /** The page's title as built (h1#_top), to tell the page from the 404 page. */
-const builtTitle = (path: string): string =>
-  /<h1 id="_top"[^>]*>([^<]*)<\/h1>/.exec(readFileSync(`dist${path}index.html`, 'utf8'))?.[1] ?? '';
+const builtTitle = (b: Built, path: string): string =>
+  /<h1 id="_top"[^>]*>([^<]*)<\/h1>/.exec(readFileSync(join(b.dir, path, 'index.html'), 'utf8'))?.[1] ?? '';
 
-/** A site path as a URL path of the deployed site ('/concepts/' → `${BASE}concepts/`). */
-const at = (path: string): string => `${BASE}${path.replace(/^\//, '')}`;
-
-describe('offline after one visit', () => {
+describe.each(BUILDS)('offline after one visit ($dir)', (b) => {
+  const { manifest: MANIFEST, base: BASE } = b;
+  /** A site path as a URL path of the deployed site ('/concepts/' → `${BASE}concepts/`). */
+  const at = (path: string): string => `${BASE}${path.replace(/^\//, '')}`;
   let server: TestServer;
   let watched: WatchedPage;
   let context: BrowserContext;
   const first = '/';
-  const other = pageWith(/<h1 id="_top"/, [first]);
-  const diagram = pageWith(/<figure class="rf-diagram/, [first, other]);
-  const snippet = pageWith(/<div class="rf-snippet[ "](?![^>]*data-no-run)/, [first, other]);
+  const other = pageWith(b, /<h1 id="_top"/, [first]);
+  const diagram = pageWith(b, /<figure class="rf-diagram/, [first, other]);
+  const snippet = pageWith(b, /<div class="rf-snippet[ "](?![^>]*data-no-run)/, [first, other]);
 
   beforeAll(async () => {
-    server = await serveDist();
+    server = await serveBuild(b);
     watched = await openPage(browser(), 'light', { serviceWorkers: 'allow' });
     context = watched.page.context();
   });
@@ -184,7 +214,7 @@ describe('offline after one visit', () => {
     const { page } = watched;
     const res = await page.goto(`${server.origin}${at(other)}`, { waitUntil: 'load' });
     expect(res?.status()).toBe(200);
-    expect(await page.locator('h1#_top').textContent()).toBe(builtTitle(other));
+    expect(await page.locator('h1#_top').textContent()).toBe(builtTitle(b, other));
     // Its stylesheet came from the cache too: Starlight's layout is applied.
     expect(await page.locator('.sidebar-pane').evaluate((e) => getComputedStyle(e).position)).not.toBe(
       'static',
@@ -194,7 +224,7 @@ describe('offline after one visit', () => {
   it('a diagram page draws its diagram, and the frame script runs', async () => {
     const { page } = watched;
     await page.goto(`${server.origin}${at(diagram)}`, { waitUntil: 'load' });
-    expect(await page.locator('h1#_top').textContent()).toBe(builtTitle(diagram));
+    expect(await page.locator('h1#_top').textContent()).toBe(builtTitle(b, diagram));
     const figure = page.locator('figure.rf-diagram').first();
     await figure.scrollIntoViewIfNeeded();
     const box = await figure.locator('svg').first().boundingBox();
@@ -209,14 +239,15 @@ describe('offline after one visit', () => {
     await page.locator('site-search button[data-open-modal]').click();
     await page.locator('#starlight__search input').first().fill('realm');
     const results = page.locator('#starlight__search .pagefind-ui__result-link');
-    await results.first().waitFor({ timeout: 20_000 });
+    // Pagefind compiles its WebAssembly and starts its worker first: slow on a loaded machine.
+    await results.first().waitFor({ timeout: 45_000 });
     expect(await results.count()).toBeGreaterThan(0);
     // A result opens its page, offline too.
     const href = (await results.first().getAttribute('href')) ?? '';
     await results.first().click();
     await page.waitForURL((u) => u.pathname === new URL(href, page.url()).pathname);
     expect(await page.locator('h1#_top').textContent()).not.toBe('Page not found');
-  });
+  }, 90_000);
 
   it('a snippet is edited and run: CodeMirror and the snippet worker load from the cache', async () => {
     const { page } = watched;
@@ -253,13 +284,15 @@ describe('offline after one visit', () => {
   });
 });
 
-describe('a new deploy', () => {
+describe.each(BUILDS)('a new deploy ($dir)', (b) => {
+  const { manifest: MANIFEST, base: BASE, sw: SW_TEXT } = b;
+  const at = (path: string): string => `${BASE}${path.replace(/^\//, '')}`;
   let server: TestServer;
   let context: BrowserContext;
   const next = `${MANIFEST.version.slice(0, 8)}deadbeef`;
 
   beforeAll(async () => {
-    server = await serveDist();
+    server = await serveBuild(b);
   });
   afterAll(async () => {
     await context.close();
