@@ -176,7 +176,11 @@ export default defineConfig({
       // Hero buttons' frontmatter links, under the base path (src/route-data.ts).
       routeMiddleware: './src/route-data.ts',
       // The Footer override adds the "Checked against …" block to every page (src/content/versions.ts).
-      components: { Footer: './src/components/VersionsBlock.astro' },
+      components: {
+        Footer: './src/components/VersionsBlock.astro',
+        // SkipLink is overridden only to add the offline support's registration script (issue 16).
+        SkipLink: './src/components/OfflineSupport.astro',
+      },
       sidebar: sections.map(({ label, directory, extra }) => ({
         label,
         items: [{ autogenerate: { directory } }, ...(extra ?? [])],

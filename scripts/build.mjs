@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { checkLinks } from './check-links.mjs';
 import { briefCitationsInBuild, rawCitationsInBuild } from './check-brief.mjs';
 import { writeHeaders } from './headers.mjs';
+import { writeServiceWorker } from './service-worker.mjs';
 import { basePath, outDir, siteUrl } from './site-config.mjs';
 
 /** Where the site goes (OUT_DIR, default dist) and the path it is served under (BASE_PATH). */
@@ -85,12 +86,15 @@ if (raw.length) {
   for (const r of raw) console.error(`  ${r.file}: ${r.found[0]?.match ?? ''}`);
   process.exit(1);
 }
-console.log(
-  `build: no warnings; ${out}/ has the pages, sitemap-index.xml and the pagefind/ index` +
-    (base === '/' ? '' : `, for serving under ${base}`),
-);
+// The offline service worker (issue 16): sw.js precaches the finished site. Before the header
+// files, which are for the host and never precached.
+writeServiceWorker(out, base);
 // Response headers for hosts that can set them: _headers and nginx-snippet.conf in the build.
 const headers = writeHeaders(out, { base });
 console.log(
   `build: ${out}/_headers: ${headers.rules.length} rules, ${headers.workers.length} worker policies`,
+);
+console.log(
+  `build: no warnings; ${out}/ has the pages, sitemap-index.xml and the pagefind/ index` +
+    (base === '/' ? '' : `, for serving under ${base}`),
 );

@@ -53,12 +53,21 @@ export const BASE_BUILD: Build = {
 };
 export const BUILDS: readonly Build[] = [ROOT_BUILD, BASE_BUILD];
 
-/** A new page (own context, so storage does not leak between tests) that records problems. */
+/**
+ * A new page (own context, so storage does not leak between tests) that records problems.
+ * Service workers are blocked unless a test opts in: otherwise every page would install the
+ * offline worker and download the whole site in the background (tests/e2e/offline.e2e.ts opts in).
+ */
 export async function openPage(
   browser: Browser,
   colorScheme: 'light' | 'dark' = 'light',
+  { serviceWorkers = 'block' }: { serviceWorkers?: 'allow' | 'block' } = {},
 ): Promise<WatchedPage> {
-  const context = await browser.newContext({ colorScheme, viewport: { width: 1280, height: 800 } });
+  const context = await browser.newContext({
+    colorScheme,
+    viewport: { width: 1280, height: 800 },
+    serviceWorkers,
+  });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (msg) => {
