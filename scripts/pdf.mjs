@@ -116,7 +116,12 @@ export async function printPdfs(options = {}) {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   try {
-    const written = await printPdfs({ pages: process.argv.slice(2), log: (line) => console.log(line) });
+    const written = await printPdfs({
+      pages: process.argv.slice(2),
+      log: (line) => {
+        console.log(line);
+      },
+    });
     const total = written.reduce((a, w) => a + w.bytes, 0);
     console.log(
       `pdf: ${written.length} file(s) in ${resolve('pdf')}, ${(total / 1024 / 1024).toFixed(1)} MiB in all`,

@@ -11,6 +11,7 @@
  * pages under each folder, and the order is the one the page's own sidebar shows.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +19,10 @@ import { pdfPageCount, printPagesIn, printPdfs } from '../../scripts/pdf.mjs';
 import { baseURL, openPage, sitemapPaths, useBrowser } from './browser.js';
 
 const { browser } = useBrowser();
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+interface AxeResult {
+  violations: { nodes: { target: string[] }[] }[];
+}
 
 /** A4 less the margins scripts/pdf.mjs prints with (14 mm each side; 15 mm top, 18 mm bottom), in CSS px. */
 const MM = 96 / 25.4;
@@ -85,7 +90,7 @@ describe('the print edition', () => {
           const heading = el.querySelector('.rf-print-page-title');
           return {
             path: el.getAttribute('data-rf-print-page') ?? '',
-            title: heading?.textContent?.trim() ?? '',
+            title: heading?.textContent.trim() ?? '',
             labelledBy: el.getAttribute('aria-labelledby'),
             headingId: heading?.id ?? '',
           };
@@ -119,7 +124,13 @@ describe('the print edition', () => {
           figures.map((f) => {
             const svg = f.querySelector('svg');
             const box = svg?.getBoundingClientRect();
+            const canvas = f.querySelector('.rf-diagram-canvas');
             return {
+              // Not cut off by its frame either.
+              clipped:
+                canvas !== null &&
+                (canvas.scrollWidth > canvas.clientWidth + 1 ||
+                  canvas.scrollHeight > canvas.clientHeight + 1),
               id: svg?.id || f.id || '(no id)',
               breakInside: getComputedStyle(f).breakInside,
               fits:
@@ -133,7 +144,9 @@ describe('the print edition', () => {
         [PRINT_WIDTH, PRINT_HEIGHT] as const,
       );
       expect(diagrams.length).toBe(countIn(expected, /<figure class="rf-diagram[" ]/g));
-      expect(diagrams.filter((d) => d.breakInside !== 'avoid' || !d.fits || !d.inside)).toEqual([]);
+      expect(diagrams.filter((d) => d.breakInside !== 'avoid' || !d.fits || !d.inside || d.clipped)).toEqual(
+        [],
+      );
 
       // Snippets with their build-time output; steppers as their static trace.
       const snippets = await page.$$eval('.rf-snippet', (els) =>
@@ -143,7 +156,7 @@ describe('the print edition', () => {
             id: el.getAttribute('data-snippet-id'),
             noRun: el.hasAttribute('data-no-run'),
             code: (el.querySelector('.expressive-code')?.textContent ?? '').trim() !== '',
-            output: out !== null && out.getClientRects().length > 0 ? (out.textContent ?? '').trim() : '',
+            output: out !== null && out.getClientRects().length > 0 ? out.textContent.trim() : '',
           };
         }),
       );
@@ -202,6 +215,21 @@ describe('the print edition', () => {
           !/^#[a-z]+=/i.test(l.url.hash),
       );
       expect(leaking.map((l) => l.raw)).toEqual([]);
+
+      // On screen, nothing scrolls that the keyboard cannot reach (axe's rule for it): the print
+      // edition runs none of the scripts that make a wide diagram's frame or a code block focusable. (The whole site's
+      // page holds the same pages as the sections, and laying it out again takes long.)
+      if (sections.length === 1) {
+        await page.emulateMedia({ media: 'screen' });
+        await page.evaluate(AXE_SOURCE);
+        const scrolling = await page.evaluate(async () => {
+          const axe = (window as unknown as { axe: { run: (c: Document, o: unknown) => Promise<AxeResult> } })
+            .axe;
+          const result = await axe.run(document, { runOnly: ['scrollable-region-focusable'] });
+          return result.violations.flatMap((v) => v.nodes.map((n) => n.target.join(' ')));
+        });
+        expect(scrolling).toEqual([]);
+      }
       expect(problems).toEqual([]);
       await page.context().close();
     },
