@@ -2,6 +2,7 @@
 import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
 import mdx from '@astrojs/mdx';
+import sitemap from '@astrojs/sitemap';
 import { satteri } from '@astrojs/markdown-satteri';
 import { mermaidPlugin } from './src/plugins/mermaid/index.ts';
 import { simPlugin } from './src/plugins/sim/index.ts';
@@ -160,6 +161,8 @@ export default defineConfig({
     ssr: { resolve: { conditions: ['realmfault-source'], externalConditions: ['realmfault-source'] } },
   },
   integrations: [
+    // The sitemap Starlight would add, less the print edition (src/pages/print), which repeats pages that are listed.
+    sitemap({ filter: (page) => !/\/print\/([\w-]+\/)?$/.test(new URL(page).pathname) }),
     starlight({
       title: 'realmfault — the realm fault path',
       description:
@@ -172,6 +175,7 @@ export default defineConfig({
         './src/styles/diagrams.css',
         './src/styles/reference.css',
         './src/styles/glossary.css',
+        './src/styles/print.css',
       ],
       // Hero buttons' frontmatter links, under the base path (src/route-data.ts).
       routeMiddleware: './src/route-data.ts',

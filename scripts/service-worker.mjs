@@ -15,6 +15,9 @@
  * - sw.js itself: the browser fetches the worker through its own update check, never from a cache.
  * - sitemap-*.xml: for search engines; no page links to them or loads them.
  * - _headers and nginx-snippet.conf (scripts/headers.mjs): response headers, read by the host.
+ * - print/ and print/<section>/ (src/pages/print): the print edition repeats every page, about
+ *   24 MB of HTML, more than the rest of the site; the pages themselves are precached, and print
+ *   well on their own (src/styles/print.css).
  * - Pagefind's own UI bundles (pagefind-ui, -component-ui, -modular-ui, -highlight): Starlight
  *   bundles its search UI into /_astro/ and loads only pagefind.js (and, through it, the worker,
  *   the index and one WebAssembly file) from pagefind/; these ~430 KB are never requested.
@@ -87,6 +90,9 @@ export function exclusionReason(file, wasmInUse) {
   if (file === SW_FILE) return 'the service worker itself';
   if (/^sitemap[^/]*\.xml$/.test(file)) return 'sitemap, for search engines only';
   if (file === '_headers' || file === 'nginx-snippet.conf') return 'response headers, for the host';
+  if (/^print\/(?:[\w-]+\/)?index\.html$/.test(file)) {
+    return 'print edition: every page again, one file per section (about 24 MB together)';
+  }
   if (PAGEFIND_UNUSED.test(file)) return "Pagefind UI bundle Starlight's search does not load";
   if (/^pagefind\/wasm\.[^/]+\.pagefind$/.test(file) && wasmInUse && !wasmInUse.has(file)) {
     return 'Pagefind WebAssembly for a language no page has';
