@@ -133,6 +133,7 @@ export default defineConfig({
         './src/styles/diagrams.css',
         './src/styles/reference.css',
         './src/styles/glossary.css',
+        './src/styles/wide.css',
       ],
       // The Footer override adds the "Checked against …" block to every page (src/content/versions.ts).
       components: { Footer: './src/components/VersionsBlock.astro' },
