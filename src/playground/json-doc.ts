@@ -53,6 +53,8 @@ interface Token {
   readonly type: '{' | '}' | '[' | ']' | ',' | ':' | 'string' | 'word';
   readonly from: number;
   readonly to: number;
+  /** For a string: whether it has its closing quote. */
+  readonly closed?: boolean;
 }
 
 const WORD = /[^\s{}[\],:"]+/y;
@@ -73,9 +75,9 @@ function* tokens(text: string): Generator<Token> {
       // A string ends at its closing quote; one left open ends at the end of its line.
       let j = i + 1;
       while (j < n && text[j] !== '"' && text[j] !== '\n') j += text[j] === '\\' ? 2 : 1;
-      if (j < n && text[j] === '"') j++;
-      j = Math.min(j, n);
-      yield { type: 'string', from: i, to: j };
+      const closed = j < n && text[j] === '"';
+      j = Math.min(closed ? j + 1 : j, n);
+      yield { type: 'string', from: i, to: j, closed };
       i = j;
     } else {
       WORD.lastIndex = i;
@@ -87,9 +89,9 @@ function* tokens(text: string): Generator<Token> {
 }
 
 /** The value of a string token, tolerating one left open or with a bad escape. */
-function unquote(raw: string): string {
-  const closed = raw.length >= 2 && raw.endsWith('"') && !raw.endsWith('\\"');
-  const body = closed ? raw : `${raw}"`;
+function unquote(raw: string, closed: boolean): string {
+  // An open string may end in half an escape: drop it.
+  const body = closed ? raw : `${raw.replace(/\\(u[0-9a-fA-F]{0,3})?$/, '')}"`;
   try {
     return JSON.parse(body) as string;
   } catch {
@@ -100,7 +102,7 @@ function unquote(raw: string): string {
 function scalar(text: string, t: Token): JsonScalar {
   const raw = text.slice(t.from, t.to);
   let value: unknown;
-  if (t.type === 'string') value = unquote(raw);
+  if (t.type === 'string') value = unquote(raw, t.closed === true);
   else if (raw === 'true') value = true;
   else if (raw === 'false') value = false;
   else if (raw === 'null') value = null;
@@ -121,13 +123,14 @@ type Frame = ObjectFrame | ArrayFrame;
 
 /** Read `text` into a tree; null when it holds no value at all. Text after the first value is ignored. */
 export function readJson(text: string): JsonNode | null {
-  let root: JsonNode | null = null;
+  // In an object, so that TypeScript sees the closure below assign it.
+  const top: { root: JsonNode | null } = { root: null };
   const stack: Frame[] = [];
   /** Attach a value where the innermost frame expects one (the root, when there is no frame). */
   const place = (v: JsonNode): void => {
     const f = stack[stack.length - 1];
     if (f === undefined) {
-      root ??= v;
+      top.root ??= v;
       return;
     }
     if (f.node.kind === 'array') {
@@ -148,7 +151,7 @@ export function readJson(text: string): JsonNode | null {
     f.prop = null;
   };
   for (const t of tokens(text)) {
-    if (root !== null && stack.length === 0) break;
+    if (top.root !== null && stack.length === 0) break;
     const f = stack[stack.length - 1];
     if (t.type === '{' || t.type === '[') {
       if (f !== undefined && f.node.kind === 'object') {
@@ -206,7 +209,7 @@ export function readJson(text: string): JsonNode | null {
       endProp(of, t.from);
       const raw = text.slice(t.from, t.to);
       const prop: JsonProperty = {
-        key: t.type === 'string' ? unquote(raw) : raw,
+        key: t.type === 'string' ? unquote(raw, t.closed === true) : raw,
         keyFrom: t.from,
         keyTo: t.to,
         colon: null,
@@ -222,7 +225,7 @@ export function readJson(text: string): JsonNode | null {
     f.node.to = text.length;
     if (f.node.kind === 'object') endProp(f as ObjectFrame, text.length);
   }
-  return root;
+  return top.root;
 }
 
 /** The node at `path` (the last property of a name wins, as in JSON.parse), or null. */
@@ -406,15 +409,25 @@ export function contextAt(text: string, root: JsonNode | null, pos: number): Cur
   const inner = chain[chain.length - 1];
   if (inner === undefined) return null;
   const { node, path } = inner;
-  const typedOf = (from: number, to: number): string => {
-    const raw = text.slice(from, to);
-    return raw.startsWith('"') ? unquote(raw) : raw;
+  /** What is typed of the token at [from, end) up to the cursor (all of it, at its end). */
+  const typedOf = (from: number, end: number, whole: () => string): string => {
+    if (pos >= end) return whole();
+    const raw = text.slice(from, pos);
+    return raw.startsWith('"') ? unquote(raw, false) : raw;
   };
+  const scalarText = (v: JsonScalar): string =>
+    typeof v.value === 'string' ? v.value : text.slice(v.from, v.to);
   if (node.kind === 'array') {
     let index = 0;
     for (const [i, v] of node.items.entries()) {
       if (v.kind === 'scalar' && v.from <= pos && pos <= v.to) {
-        return { kind: 'value', path: [...path, i], from: v.from, to: v.to, typed: typedOf(v.from, pos) };
+        return {
+          kind: 'value',
+          path: [...path, i],
+          from: v.from,
+          to: v.to,
+          typed: typedOf(v.from, v.to, () => scalarText(v)),
+        };
       }
       if (v.to <= pos) index = i + 1;
     }
@@ -429,7 +442,7 @@ export function contextAt(text: string, root: JsonNode | null, pos: number): Cur
         object: node,
         from: p.keyFrom,
         to: p.keyTo,
-        typed: typedOf(p.keyFrom, pos),
+        typed: typedOf(p.keyFrom, p.keyTo, () => p.key),
         hasColon: p.colon !== null,
       };
     }
@@ -438,7 +451,13 @@ export function contextAt(text: string, root: JsonNode | null, pos: number): Cur
       if (v === null || pos <= v.from)
         return { kind: 'value', path: [...path, p.key], from: pos, to: pos, typed: '' };
       if (v.kind === 'scalar' && pos <= v.to) {
-        return { kind: 'value', path: [...path, p.key], from: v.from, to: v.to, typed: typedOf(v.from, pos) };
+        return {
+          kind: 'value',
+          path: [...path, p.key],
+          from: v.from,
+          to: v.to,
+          typed: typedOf(v.from, v.to, () => scalarText(v)),
+        };
       }
       return null;
     }
@@ -470,6 +489,48 @@ export function keyAt(
       if (i >= 0) {
         next = node.items[i] ?? null;
         path.push(i);
+      }
+    }
+    node = next;
+  }
+  return null;
+}
+
+/**
+ * The field whose name or (scalar) value is at `pos`, or the array item (scalar) there: its path
+ * and the range of its name (of the item, for an item). For the editor's keyboard help.
+ */
+export function fieldAt(
+  root: JsonNode | null,
+  pos: number,
+): { path: PathSegment[]; from: number; to: number } | null {
+  let node = root;
+  const path: PathSegment[] = [];
+  while (node !== null) {
+    let next: JsonNode | null = null;
+    if (node.kind === 'object') {
+      for (const p of node.props) {
+        const v = p.value;
+        if (p.keyFrom <= pos && pos <= p.keyTo)
+          return { path: [...path, p.key], from: p.keyFrom, to: p.keyTo };
+        if (v?.kind === 'scalar' && v.from <= pos && pos <= v.to) {
+          return { path: [...path, p.key], from: p.keyFrom, to: p.keyTo };
+        }
+        if (v !== null && v.kind !== 'scalar' && v.from < pos && pos < v.to) {
+          next = v;
+          path.push(p.key);
+          break;
+        }
+      }
+    } else if (node.kind === 'array') {
+      for (const [i, v] of node.items.entries()) {
+        if (v.kind === 'scalar' && v.from <= pos && pos <= v.to)
+          return { path: [...path, i], from: v.from, to: v.to };
+        if (v.kind !== 'scalar' && v.from < pos && pos < v.to) {
+          next = v;
+          path.push(i);
+          break;
+        }
       }
     }
     node = next;

@@ -12,14 +12,17 @@
  *
  * Keyboard: Tab and Shift+Tab move focus, as in the textarea (Enter indents the new line). Ctrl+Space
  * lists the fields or values that fit at the cursor, each with its schema description; F8 moves
- * to the next problem; Ctrl+Shift+M lists them all; Ctrl+Shift+Space shows the description of
- * the field under the cursor (as hovering its name does).
+ * to the next problem; Ctrl+Shift+Space shows the description of the field under the cursor (as
+ * hovering its name does) and the problem there. (CodeMirror's Ctrl+Shift+M, the list of
+ * problems, stays bound, but Chrome keeps that key for itself.)
  */
 import {
   autocompletion,
   closeBrackets,
   closeBracketsKeymap,
   completionKeymap,
+  insertCompletionText,
+  pickedCompletion,
   type Completion,
   type CompletionContext,
   type CompletionResult,
@@ -27,7 +30,7 @@ import {
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { json } from '@codemirror/lang-json';
 import { bracketMatching, HighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
-import { linter, lintGutter, lintKeymap, type Diagnostic } from '@codemirror/lint';
+import { forEachDiagnostic, linter, lintGutter, lintKeymap, type Diagnostic } from '@codemirror/lint';
 import { EditorState, StateEffect, StateField } from '@codemirror/state';
 import {
   drawSelection,
@@ -43,7 +46,7 @@ import { tags } from '@lezer/highlight';
 import schemaJson from '../../packages/model/scenario.schema.json';
 import { provideModule } from '../lazy-module';
 import { locateProblem } from './diagnostics';
-import { contextAt, keyAt, readJson } from './json-doc';
+import { contextAt, fieldAt, keyAt, readJson } from './json-doc';
 import type { CheckReply } from './protocol';
 import { describeField, fieldCandidates, valueCandidates, type FieldInfo, type Schema } from './schema-help';
 
@@ -136,6 +139,7 @@ const theme = EditorView.theme({
   '.rf-cm-field': { padding: '0.4rem 0.6rem', maxWidth: '36rem' },
   '.rf-cm-field p': { margin: '0.25rem 0 0' },
   '.rf-cm-field code': { fontFamily: 'var(--__sl-font-mono)', fontWeight: '700' },
+  '.rf-cm-field .rf-cm-problem': { borderLeft: '4px solid var(--sl-color-red)', paddingLeft: '0.4rem' },
 });
 
 /** Completion's info text for a field: its description, type, default, whether it is required. */
@@ -149,6 +153,20 @@ function fieldText(f: FieldInfo): string {
   return lines.filter((l) => l !== '').join('\n');
 }
 
+/**
+ * How to apply a completion: replace the token being typed, from its start to its end, which may
+ * lie `tail` characters after the cursor (the closing quote closeBrackets added).
+ */
+function replaceToken(insert: string, tail: number): NonNullable<Completion['apply']> {
+  return (view, completion, from, to) => {
+    const end = Math.min(to + tail, view.state.doc.length);
+    view.dispatch({
+      ...insertCompletionText(view.state, insert, from, end),
+      annotations: pickedCompletion.of(completion),
+    });
+  };
+}
+
 /** Field names and values from the schema that fit at the cursor. */
 function complete(ctx: CompletionContext): CompletionResult | null {
   const text = ctx.state.doc.toString();
@@ -156,56 +174,87 @@ function complete(ctx: CompletionContext): CompletionResult | null {
   const c = contextAt(text, root, ctx.pos);
   // At a gap (nothing typed yet) only on request (Ctrl+Space), not on every keystroke.
   if (c === null || (c.from === c.to && !ctx.explicit)) return null;
+  // The list is matched against the text from the token's start to the cursor.
+  const tail = Math.max(c.to - ctx.pos, 0);
   if (c.kind === 'key') {
-    const fields = fieldCandidates(SCHEMA, root, c.path, c.typed === '' ? null : c.typed);
+    const fields = fieldCandidates(SCHEMA, root, c.path, c.from === c.to ? null : c.typed);
     const options: Completion[] = fields.map((f) => ({
       label: JSON.stringify(f.name),
       detail: f.required ? `${f.type}, required` : f.type,
       info: fieldText(f),
-      apply: c.hasColon ? JSON.stringify(f.name) : `${JSON.stringify(f.name)}: `,
+      apply: replaceToken(c.hasColon ? JSON.stringify(f.name) : `${JSON.stringify(f.name)}: `, tail),
       type: 'property',
       boost: f.required ? 1 : 0,
     }));
-    return { from: c.from, to: c.to, options, validFor: /^"?[\w$]*"?$/ };
+    return { from: c.from, options, validFor: /^"?[\w$]*$/ };
   }
   const values = valueCandidates(SCHEMA, root, c.path);
   if (values.length === 0) return null;
   const options: Completion[] = values.map((v) => ({
     label: JSON.stringify(v.value),
     ...(v.description === null ? {} : { info: v.description }),
+    apply: replaceToken(JSON.stringify(v.value), tail),
     type: 'enum',
   }));
-  return { from: c.from, to: c.to, options, validFor: /^"?[\w$-]*"?$/ };
+  return { from: c.from, options, validFor: /^"?[\w$-]*$/ };
 }
 
-/** The hover (and Ctrl+Shift+Space) box for the field whose name is at `pos`. */
-function fieldTooltip(state: EditorState, pos: number): Tooltip | null {
-  const text = state.doc.toString();
-  const root = readJson(text);
+/** The box describing a field (hover and Ctrl+Shift+Space): its path, type, description, default. */
+function fieldBox(d: NonNullable<ReturnType<typeof describeField>>): HTMLElement {
+  const dom = document.createElement('div');
+  dom.className = 'rf-cm-field';
+  const head = document.createElement('p');
+  const name = document.createElement('code');
+  name.textContent = d.path;
+  head.append(name, `: ${d.type}${d.required ? ' (required)' : ''}`);
+  dom.append(head);
+  if (d.description !== null) {
+    const p = document.createElement('p');
+    p.textContent = d.description;
+    dom.append(p);
+  }
+  if (d.hasDefault) {
+    const p = document.createElement('p');
+    p.textContent = `Default: ${JSON.stringify(d.default)}`;
+    dom.append(p);
+  }
+  return dom;
+}
+
+/** Hovering a field name: what the schema says of that field. */
+function hoverField(state: EditorState, pos: number): Tooltip | null {
+  const root = readJson(state.doc.toString());
   const k = keyAt(root, pos);
-  if (k === null) return null;
-  const d = describeField(SCHEMA, root, k.path);
-  if (d === null) return null;
+  const d = k === null ? null : describeField(SCHEMA, root, k.path);
+  if (k === null || d === null) return null;
+  return { pos: k.from, end: k.to, above: true, create: () => ({ dom: fieldBox(d) }) };
+}
+
+/**
+ * Ctrl+Shift+Space: the same for the field whose name or value holds the cursor, with the
+ * problem the parser reports there, if any (F8 moves the cursor to it): the keyboard's way to
+ * what hovering shows.
+ */
+function keyboardHelp(state: EditorState): Tooltip | null {
+  const pos = state.selection.main.head;
+  const root = readJson(state.doc.toString());
+  const f = fieldAt(root, pos);
+  const d = f === null ? null : describeField(SCHEMA, root, f.path);
+  const problems: string[] = [];
+  forEachDiagnostic(state, (diag, from, to) => {
+    if (from <= pos && pos <= to) problems.push(diag.message);
+  });
+  if (d === null && problems.length === 0) return null;
   return {
-    pos: k.from,
-    end: k.to,
+    pos,
     above: true,
     create: () => {
-      const dom = document.createElement('div');
-      dom.className = 'rf-cm-field';
-      const head = document.createElement('p');
-      const name = document.createElement('code');
-      name.textContent = d.path;
-      head.append(name, `: ${d.type}${d.required ? ' (required)' : ''}`);
-      dom.append(head);
-      if (d.description !== null) {
+      const dom = d === null ? document.createElement('div') : fieldBox(d);
+      dom.classList.add('rf-cm-field');
+      for (const m of problems) {
         const p = document.createElement('p');
-        p.textContent = d.description;
-        dom.append(p);
-      }
-      if (d.hasDefault) {
-        const p = document.createElement('p');
-        p.textContent = `Default: ${JSON.stringify(d.default)}`;
+        p.className = 'rf-cm-problem';
+        p.textContent = m;
         dom.append(p);
       }
       return { dom };
@@ -259,14 +308,14 @@ export function createScenarioEditor(host: HTMLElement, options: ScenarioEditorO
         syntaxHighlighting(highlight),
         json(),
         autocompletion({ override: [complete], icons: false }),
-        hoverTooltip((v, pos) => fieldTooltip(v.state, pos)),
+        hoverTooltip((v, pos) => hoverField(v.state, pos)),
         fieldTip,
         linter(lint, { delay: 400 }),
         keymap.of([
           {
             key: 'Ctrl-Shift-Space',
             run: (v) => {
-              const tip = fieldTooltip(v.state, v.state.selection.main.head);
+              const tip = keyboardHelp(v.state);
               v.dispatch({ effects: showField.of(tip) });
               return tip !== null;
             },

@@ -200,6 +200,7 @@ export function typeText(root: Schema, schema: Schema): string {
         const min = s['minimum'];
         const max = s['maximum'];
         if (t === 'integer' || t === 'number') {
+          if (min === 0 && max === Number.MAX_SAFE_INTEGER) return `non-negative ${t}`;
           return typeof min === 'number' && typeof max === 'number'
             ? `${t} ${String(min)}…${String(max)}`
             : t;
