@@ -116,7 +116,10 @@ const theme = EditorView.theme({
     fontSize: 'var(--sl-text-sm)',
     maxWidth: 'min(40rem, 90vw)',
   },
-  '.cm-tooltip-autocomplete > ul': { fontFamily: 'var(--__sl-font-mono)', maxHeight: '16em' },
+  // The longest list (a scenario's fields) has a dozen entries: show them all rather than make
+  // the list a scroll region, which the keyboard cannot reach (it moves through the list from the
+  // editor, with the arrow keys).
+  '.cm-tooltip.cm-tooltip-autocomplete > ul': { fontFamily: 'var(--__sl-font-mono)', maxHeight: 'none' },
   '.cm-tooltip-autocomplete ul li[aria-selected]': {
     backgroundColor: 'var(--sl-color-accent-high)',
     color: 'var(--sl-color-text-invert)',

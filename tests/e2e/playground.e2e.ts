@@ -279,6 +279,7 @@ describe('Playground', () => {
       await page.locator(`${EDITOR} .cm-lintRange-error`).waitFor();
       await page.locator(CONTENT).focus();
       await cursorFromEnd(page, 1);
+      await page.keyboard.type(', ');
       await page.keyboard.press('Control+Space');
       await page.locator(`${EDITOR} .cm-tooltip-autocomplete`).waitFor();
       const { violations } = await new AxeBuilder({ page })
@@ -379,9 +380,26 @@ describe('Playground', () => {
       memslots: [{ gpa: '0x40000000', size: '0x1000', hva: '0x7f0000000000', backing: '' }],
       steps: [{ guest: 'write' }],
     };
-    // The cursor inside the step object, after `"guest": "write"`: type a quote to start a name.
     const text = JSON.stringify(doc, null, 2);
     await setScenario(page, text);
+    // Values: the memslot's backing, inside memslots[0].
+    const backingTail = text.slice(text.indexOf('"backing": "') + '"backing": "'.length);
+    await cursorFromEnd(page, backingTail.length);
+    await page.keyboard.press('Control+Space');
+    await page.locator(`${EDITOR} .cm-tooltip-autocomplete`).waitFor();
+    const memslot = SCHEMA.$defs['memslot'] as unknown as {
+      properties: { backing: { enum: string[] } };
+    };
+    const backings = memslot.properties.backing.enum;
+    const shown = await completionLabels(page);
+    expect([...shown].sort()).toEqual(backings.map((v) => JSON.stringify(v)).sort());
+    // Choosing one replaces the whole string, quotes included. (The list takes keys once it has
+    // been shown for CodeMirror's interactionDelay, 75 ms.)
+    await page.waitForTimeout(150);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await expect(editorText(page)).resolves.toContain(`"backing": ${shown[1] ?? '-'}\n`);
+    // Names: the cursor inside the step object, after `"guest": "write"`; a quote starts a name.
     const tail = text.slice(text.indexOf('"write"') + '"write"'.length);
     await cursorFromEnd(page, tail.length);
     await page.keyboard.type(', "');
@@ -399,19 +417,9 @@ describe('Playground', () => {
     await expect(page.locator(`${EDITOR} .cm-completionInfo`).textContent()).resolves.toContain(
       writeStep?.properties?.['ipa']?.description ?? '-',
     );
+    await page.waitForTimeout(150);
     await page.keyboard.press('Enter');
     await expect(editorText(page)).resolves.toContain('"guest": "write", "ipa": \n');
-    // Values: the memslot's backing, inside memslots[0].
-    const backingTail = text.slice(text.indexOf('"backing": "') + '"backing": "'.length);
-    await cursorFromEnd(page, backingTail.length);
-    await page.keyboard.press('Control+Space');
-    await page.locator(`${EDITOR} .cm-tooltip-autocomplete`).waitFor();
-    const memslot = SCHEMA.$defs['memslot'] as unknown as {
-      properties: { backing: { enum: string[] } };
-    };
-    expect(await completionLabels(page)).toEqual(
-      memslot.properties.backing.enum.map((v) => JSON.stringify(v)),
-    );
     expect(problems).toEqual([]);
   });
 
