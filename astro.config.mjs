@@ -176,6 +176,7 @@ export default defineConfig({
         './src/styles/reference.css',
         './src/styles/glossary.css',
         './src/styles/print.css',
+        './src/styles/wide.css',
       ],
       // Hero buttons' frontmatter links, under the base path (src/route-data.ts).
       routeMiddleware: './src/route-data.ts',

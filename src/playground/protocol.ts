@@ -3,6 +3,7 @@ import type { JsonEvent } from '../stepper/types';
 
 /** A run request (src/widgets/worker-rpc.ts adds the request id). */
 export interface RunRequest {
+  readonly kind: 'run';
   /** The scenario as JSON text, exactly as typed. */
   readonly json: string;
   /** "v14" or "post-v14-review" (or a former name, `fixed`), or null for the scenario's own variant. */
@@ -30,3 +31,25 @@ export type RunReply =
       readonly kind: 'invalid' | 'budget' | 'error';
       readonly message: string;
     };
+
+/**
+ * Validate only (the editor's inline diagnostics, src/playground/scenario-editor.ts): the model's
+ * parser reads the text and says whether it is a valid scenario; nothing runs.
+ */
+export interface CheckRequest {
+  readonly kind: 'check';
+  readonly json: string;
+}
+
+export type CheckReply =
+  | { readonly ok: true }
+  | {
+      readonly ok: false;
+      /** The field the parser names (`steps[2].ipa`; '' for the whole document, e.g. invalid JSON). */
+      readonly path: string;
+      /** The parser's message, e.g. `steps[2].ipa: expected an address …, got "x"`. */
+      readonly message: string;
+    };
+
+export type WorkerRequest = RunRequest | CheckRequest;
+export type WorkerReply = RunReply | CheckReply;

@@ -1,6 +1,7 @@
 /**
  * The playground's model worker: validates a scenario with the model's own parser and runs it
- * with a work budget, off the page's main thread. The page also kills it after a wall-clock
+ * with a work budget, off the page's main thread; or only validates it (a check request, for the
+ * editor's inline diagnostics). The page also kills it after a wall-clock
  * limit (src/playground/client.ts, src/widgets/worker-rpc.ts), so neither a long scenario nor a model bug can freeze the page.
  * This is the only place the model is loaded in the browser.
  */
@@ -16,10 +17,25 @@ import {
 import { stepVerdict } from '../components/scenario-compare';
 import { stepperProse } from '../stepper/prose';
 import type { JsonEvent } from '../stepper/types';
-import type { RunReply, RunRequest } from './protocol';
+import type { CheckReply, CheckRequest, RunReply, RunRequest, WorkerReply, WorkerRequest } from './protocol';
 import { serveRequests } from '../widgets/worker-rpc';
 
-function handle(req: RunRequest): RunReply {
+/** Validate a scenario with the model's parser, for the editor's diagnostics. */
+function check(req: CheckRequest): CheckReply {
+  try {
+    parseScenarioJson(req.json);
+    return { ok: true };
+  } catch (e) {
+    if (e instanceof ScenarioError) return { ok: false, path: e.path, message: e.message };
+    return { ok: false, path: '', message: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+function handle(req: WorkerRequest): WorkerReply {
+  return req.kind === 'check' ? check(req) : run(req);
+}
+
+function run(req: RunRequest): RunReply {
   const { json, variant, budget } = req;
   try {
     const scenario = parseScenarioJson(json);
