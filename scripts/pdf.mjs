@@ -8,7 +8,8 @@
  *
  * Builds nothing: it serves the built site (dist/, from `npm run build`) with scripts/serve.mjs
  * and prints each page with the test Chromium (scripts/chromium.mjs), A4, backgrounds on, page
- * numbers in the footer. Set BASE_PATH as for the build when the site was built under a base path.
+ * numbers in the footer. Set BASE_PATH (and OUT_DIR) as for the build when the site was built
+ * under a base path.
  */
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -16,6 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { launchOptions } from './chromium.mjs';
 import { serve } from './serve.mjs';
+import { normaliseBase, outDir } from './site-config.mjs';
 
 /** The name that stands for the whole-site print page. */
 export const WHOLE_SITE = 'site';
@@ -51,9 +53,6 @@ export function pdfPageCount(pdf) {
   return (text.match(/\/Type\s*\/Page(?![A-Za-z])/g) ?? []).length;
 }
 
-/** @param {string | undefined} base */
-const normalizeBase = (base) => `/${(base ?? '').replace(/^\/+|\/+$/g, '')}/`.replace(/^\/\/$/, '/');
-
 /**
  * Print the chosen print pages of the built site to PDF.
  * @param {{ dist?: string, out?: string, pages?: string[], base?: string, log?: (line: string) => void }} [options]
@@ -61,10 +60,10 @@ const normalizeBase = (base) => `/${(base ?? '').replace(/^\/+|\/+$/g, '')}/`.re
  * @returns {Promise<{ name: string, file: string, bytes: number, pages: number }[]>}
  */
 export async function printPdfs(options = {}) {
-  const dist = options.dist ?? 'dist';
+  const dist = options.dist ?? outDir();
   const out = options.out ?? 'pdf';
   const log = options.log ?? (() => {});
-  const base = normalizeBase(options.base ?? process.env['BASE_PATH']);
+  const base = normaliseBase(options.base ?? process.env['BASE_PATH']);
   const available = printPagesIn(dist);
   const wanted = options.pages && options.pages.length > 0 ? options.pages : available;
   const unknown = wanted.filter((p) => !available.includes(p));
@@ -72,7 +71,8 @@ export async function printPdfs(options = {}) {
     throw new Error(`no print page for ${unknown.join(', ')}; expected one of ${available.join(', ')}`);
   }
   mkdirSync(out, { recursive: true });
-  const server = await serve(dist);
+  // Served under its base path, as it was built, so that its styles and diagrams load.
+  const server = await serve(dist, 0, { base });
   const browser = await chromium.launch(launchOptions());
   /** @type {{ name: string, file: string, bytes: number, pages: number }[]} */
   const written = [];
@@ -82,7 +82,7 @@ export async function printPdfs(options = {}) {
       const path = name === WHOLE_SITE ? 'print/' : `print/${name}/`;
       // Print media from the start: laying the whole site's page out twice takes long.
       await page.emulateMedia({ media: 'print' });
-      const response = await page.goto(`${server.url}${base}${path}`, {
+      const response = await page.goto(`${server.url}/${path}`, {
         waitUntil: 'load',
         timeout: 300_000,
       });
