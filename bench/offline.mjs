@@ -31,6 +31,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { launchOptions } from '../scripts/chromium.mjs';
 import { readServiceWorkerManifest } from '../scripts/service-worker.mjs';
+import { TYPES } from '../scripts/serve.mjs';
 
 const OUT = 'bench/out';
 mkdirSync(OUT, { recursive: true });
@@ -80,15 +81,6 @@ for (const file of filesUnder('dist').filter((f) => f.endsWith('.html'))) {
   });
 }
 if (pages.length === 0) throw new Error('bench:offline: no page of dist/ has the registration script');
-
-const TYPES = /** @type {Record<string, string>} */ ({
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.woff2': 'font/woff2',
-});
 
 /** A static server for `root` at BASE that counts the requests and bytes it answers. */
 async function countingServer(/** @type {string} */ root) {

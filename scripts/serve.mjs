@@ -17,8 +17,9 @@ import { pathToFileURL } from 'node:url';
 import { headersForPath, parseHeadersFile } from './headers.mjs';
 import { basePath, normaliseBase, outDir } from './site-config.mjs';
 
+/** The Content-Type of each kind of file the site has (also used by the offline test and bench). */
 /** @type {Record<string, string>} */
-const TYPES = {
+export const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',

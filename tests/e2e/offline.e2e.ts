@@ -17,6 +17,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readServiceWorkerManifest } from '../../scripts/service-worker.mjs';
+import { TYPES } from '../../scripts/serve.mjs';
 import { runSnippetInNode } from '../../src/snippets/node';
 import { formatRun } from '../../src/snippets/runtime';
 import { openPage, useBrowser, type WatchedPage } from './browser.js';
@@ -54,15 +55,6 @@ const BUILDS: Built[] = [
   built('dist'),
   ...(existsSync(join('dist-base', 'sw.js')) ? [built('dist-base')] : []),
 ];
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.woff2': 'font/woff2',
-};
 
 interface TestServer {
   /** Origin, e.g. http://127.0.0.1:1234 (the site is at `${origin}${base}`). */
