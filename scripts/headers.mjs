@@ -163,6 +163,14 @@ export function pagePolicy(dist) {
  * string, which may be quoted with ', " or `).
  */
 const WORKER_REF = /new\s+(?:Shared)?Worker\(\s*new\s+URL\(\s*(?:\/\*[\s\S]*?\*\/\s*)?([`'"])([^`'"]+)\1/g;
+/**
+ * A worker's URL as a string literal, as Vite emits an `import url from './worker?worker&url'`
+ * that a script later passes to `new Worker(url)` (the playground's loader does this). Every
+ * worker entry in src/ is a file named worker.ts, which Vite emits as _astro/worker-<hash>.js.
+ */
+const WORKER_URL = /([`'"])((?:\/[\w.~-]+)*\/_astro\/worker-[\w-]+\.js)\1/g;
+/** A file name in _astro/ that is a worker entry (worker.ts), not a shared chunk (worker-rpc.<hash>.js). */
+const WORKER_FILE = /^worker-[\w-]+\.js$/;
 /** A call of the global Function constructor or of eval (not a method such as x.eval()). */
 const EVALUATES = /(?<![\w$.])(?:new\s+)?Function\s*\(|(?<![\w$.])eval\s*\(/;
 
@@ -179,7 +187,8 @@ export function findWorkers(dist, base) {
   const found = new Map();
   for (const file of filesUnder(dist).filter((f) => /\.m?js$/.test(f))) {
     const from = new URL(urlPathOf(dist, file, base), 'http://site.invalid');
-    for (const m of readFileSync(file, 'utf8').matchAll(WORKER_REF)) {
+    const text = readFileSync(file, 'utf8');
+    for (const m of [...text.matchAll(WORKER_REF), ...text.matchAll(WORKER_URL)]) {
       const path = new URL(m[2] ?? '', from).pathname;
       if (found.has(path)) continue;
       const target = path.startsWith(base) ? join(dist, ...path.slice(base.length).split('/')) : '';
@@ -195,6 +204,17 @@ export function findWorkers(dist, base) {
     throw new Error(
       `headers: found no \`new Worker(new URL(…))\` in ${dist}'s JavaScript; the workers would get no policy`,
     );
+  }
+  // A worker entry that nothing above found would be served without a worker policy: fail.
+  const astro = join(dist, '_astro');
+  const entries = existsSync(astro) ? readdirSync(astro).filter((f) => WORKER_FILE.test(f)) : [];
+  for (const name of entries) {
+    if (!found.has(`${base}_astro/${name}`)) {
+      throw new Error(
+        `headers: _astro/${name} is a worker entry, but no script starts it with new Worker(new URL(…)) ` +
+          `or names its URL; it would get no worker policy`,
+      );
+    }
   }
   return [...found.values()].sort((a, b) => a.path.localeCompare(b.path));
 }

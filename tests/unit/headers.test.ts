@@ -206,6 +206,29 @@ describe('errors instead of wrong headers', () => {
     expect(() => writeHeaders(none, { base: '/' })).toThrow(/found no `new Worker\(new URL\(…\)\)`/);
   });
 
+  it('finds a worker whose URL a loader script names (a `?worker&url` import), and refuses a worker entry nothing names', () => {
+    // The playground's loader passes the URL to its client, which starts the worker with it.
+    const named = site({
+      'index.html': page([], []),
+      '_astro/Snippet.js': 'new Worker(new URL(`/_astro/worker-AAAA.js`, import.meta.url))',
+      '_astro/Playground.js': 'const e=`/_astro/client-X.js`,r=`/_astro/worker-CCCC.js`;load(e,r)',
+      '_astro/worker-AAAA.js': 'Function("")',
+      '_astro/worker-CCCC.js': 'postMessage(1)',
+      '_astro/worker-rpc.DDDD.js': 'export {}',
+    });
+    const found = writeHeaders(named, { base: '/' }).workers.map((w) => w.path);
+    expect(found).toEqual(['/_astro/worker-AAAA.js', '/_astro/worker-CCCC.js']);
+    const orphan = site({
+      'index.html': page([], []),
+      '_astro/Snippet.js': 'new Worker(new URL(`/_astro/worker-AAAA.js`, import.meta.url))',
+      '_astro/worker-AAAA.js': 'Function("")',
+      '_astro/worker-EEEE.js': 'postMessage(1)',
+    });
+    expect(() => writeHeaders(orphan, { base: '/' })).toThrow(
+      /_astro\/worker-EEEE\.js is a worker entry, but no script starts it .* it would get no worker policy/,
+    );
+  });
+
   it("refuses a _headers line longer than Cloudflare Pages' 2,000 characters", () => {
     const many = Array.from({ length: 40 }, (_, i) => H(i));
     expect(() =>
