@@ -8,8 +8,8 @@
  * These tests serve the build from their own small server (not the shared one of global-setup),
  * because they take the network down and deploy a changed sw.js; the server mounts the build at the
  * base path the build wrote into sw.js, so the URLs are the deployed ones. They run on dist/ (built
- * at the root) and, when it has been built, on dist-base/ (the build under /realmfault/ that
- * `npm run build:base` makes for the base-path tests).
+ * at the root) and on dist-base/ (the build under /realmfault/ that `npm run build:base` makes
+ * for the base-path tests; global-setup refuses to start without it).
  */
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -18,6 +18,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readServiceWorkerManifest } from '../../scripts/service-worker.mjs';
 import { TYPES } from '../../scripts/serve.mjs';
+import { TEST_BASE_BUILD } from '../../scripts/site-config.mjs';
 import { runSnippetInNode } from '../../src/snippets/node';
 import { formatRun } from '../../src/snippets/runtime';
 import { openPage, useBrowser, type WatchedPage } from './browser.js';
@@ -50,11 +51,8 @@ function built(dir: string): Built {
   return { dir, sw, manifest, base, pages };
 }
 
-/** dist/ always (a missing sw.js fails here); dist-base/ when it has been built. */
-const BUILDS: Built[] = [
-  built('dist'),
-  ...(existsSync(join('dist-base', 'sw.js')) ? [built('dist-base')] : []),
-];
+/** Both builds (a missing sw.js fails here, never skips). */
+const BUILDS: Built[] = [built('dist'), built(TEST_BASE_BUILD.outDir)];
 
 interface TestServer {
   /** Origin, e.g. http://127.0.0.1:1234 (the site is at `${origin}${base}`). */
